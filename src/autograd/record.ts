@@ -1,0 +1,21 @@
+/**
+ * The one way to add a node to the graph.
+ * @module
+ */
+import type { NDArray } from '../ndarray/ndarray.js';
+import { isGradEnabled } from './grad-mode.js';
+import { type Backward, Tensor } from './tensor.js';
+
+/**
+ * Wraps an op's forward result as a Tensor. The node (and with it the inputs and whatever the
+ * `backward` closure captured) is kept only when grad mode is on and some input requires grad.
+ */
+export function record(
+  op: string,
+  inputs: readonly Tensor[],
+  output: NDArray,
+  backward: Backward,
+): Tensor {
+  const requiresGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+  return new Tensor(output, { requiresGrad, node: requiresGrad ? { op, inputs, backward } : null });
+}
