@@ -93,6 +93,32 @@ export function maxAxis(
   return { values: wrap(values, reducedShape(x.shape, axis, keepDim)), indices };
 }
 
+/** The maximum of all elements (NaN if any is NaN) and how many elements equal it. */
+export function maxAll(a: NDArray): { value: number; ties: number } {
+  const x = contiguous(a);
+  let value = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < x.size; i++) {
+    const v = x.data[x.offset + i] as number;
+    if (v > value || Number.isNaN(v)) value = v;
+    if (Number.isNaN(value)) break;
+  }
+  let ties = 0;
+  for (let i = 0; i < x.size; i++)
+    if (Object.is(x.data[x.offset + i], value) || x.data[x.offset + i] === value) ties++;
+  return { value, ties };
+}
+
+/** The gradient of {@link maxAll}: `grad / ties` at every element equal to the maximum, as PyTorch. */
+export function spreadToMaxima(grad: number, a: NDArray, value: number, ties: number): NDArray {
+  const x = contiguous(a);
+  const out = zerosND(x.shape, dtypeOf(x));
+  for (let i = 0; i < x.size; i++) {
+    const v = x.data[x.offset + i] as number;
+    if (v === value || Object.is(v, value)) out.data[i] = grad / ties;
+  }
+  return out;
+}
+
 /**
  * The gradient of a max over `axis`: `grad` (reduced shape, kept or not) placed at `indices`
  * in a zero array of `shape`.

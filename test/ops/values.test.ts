@@ -154,6 +154,37 @@ describe('literal values', () => {
   });
 });
 
+describe('max with ties', () => {
+  it('sends the gradient of max(dim) to the first maximum, and spreads max() over all maxima', () => {
+    const x = tensor(
+      [
+        [1, 3, 3],
+        [2, 2, 0],
+      ],
+      { requiresGrad: true },
+    );
+    x.max(1).sum().backward();
+    expect(x.grad?.toArray()).toEqual([
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
+    const y = tensor(
+      [
+        [1, 3, 3],
+        [3, 2, 0],
+      ],
+      { requiresGrad: true },
+    );
+    y.max().backward();
+    expect(y.grad?.toArray()).toEqual(
+      [
+        [0, 1 / 3, 1 / 3],
+        [1 / 3, 0, 0],
+      ].map((r) => r.map(Math.fround)),
+    );
+  });
+});
+
 describe('dropout', () => {
   it('is the identity when not training or p = 0', () => {
     const x = randn([4]);

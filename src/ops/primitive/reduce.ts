@@ -1,15 +1,21 @@
 /**
- * Reductions: sum over any axes, max over one axis.
+ * Reductions: sum over any axes, max over one axis or all.
  * @module
  */
 import { record } from '../../autograd/record.js';
 import type { Dims, Tensor } from '../../autograd/tensor.js';
 import { formatShape, ShapeError } from '../../errors.js';
 import { expand, reshape } from '../../ndarray/movement.js';
-import { maxAxis, scatterAlongAxis, sumAxes } from '../../ndarray/reduce.js';
+import { zerosND } from '../../ndarray/ndarray.js';
+import {
+  maxAll,
+  maxAxis,
+  scatterAlongAxis,
+  spreadToMaxima,
+  sumAxes,
+} from '../../ndarray/reduce.js';
 import { normalizeAxis } from '../../ndarray/shape.js';
 import { expectTensor } from '../operands.js';
-import { reshape as reshapeOp } from './movement.js';
 
 /** Normalised, distinct axes of `dim` (all axes when undefined). */
 export function resolveAxes(where: string, dim: Dims | undefined, ndim: number): number[] {
@@ -44,20 +50,25 @@ export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
 }
 
 /**
- * The maximum values over `dim` (over all elements when omitted). The gradient goes to the first
- * maximal element, as PyTorch's `max(dim)` does.
+ * The maximum values over `dim`, or of all elements when `dim` is omitted. As in PyTorch, the
+ * gradient of `max(x, dim)` goes to the first maximal element along `dim`, and the gradient of
+ * `max(x)` is shared evenly by all maximal elements.
  * @throws {@link ShapeError} for a reduction over an empty axis
  */
 export function max(x: Tensor, dim?: number, keepDim = false): Tensor {
   expectTensor('max', 'x', x);
   if (dim === undefined) {
-    const overall = max(reshapeOp(x, [x.size]), 0);
-    return keepDim
-      ? reshapeOp(
-          overall,
-          x.data.shape.map(() => 1),
-        )
-      : overall;
+    if (x.size === 0) {
+      throw new ShapeError(
+        `max: x is empty; expected at least one element, got ${formatShape(x.data.shape)}`,
+      );
+    }
+    const { value, ties } = maxAll(x.data);
+    const output = zerosND(keepDim ? x.data.shape.map(() => 1) : [], x.dtype);
+    output.data[0] = value;
+    return record('max', [x], output, (grad) => [
+      spreadToMaxima(grad.data[grad.offset] as number, x.data, value, ties),
+    ]);
   }
   const axis = normalizeAxis('max', dim, x.ndim);
   if (x.data.shape[axis] === 0) {
