@@ -106,9 +106,10 @@ export const pow = (a: NDArray, exponent: number): NDArray =>
   map(a, (x, xo, xs, o, oo, n) => {
     for (let i = 0; i < n; i++) o[oo + i] = (x[xo + i * xs] as number) ** exponent;
   });
-/** `grad · p · a^(p-1)`. */
+/** `grad · p · a^(p-1)`; exactly 0 for p = 0, where the formula would give 0 · ∞ at a = 0 (PyTorch's rule). */
 export const powGrad = (grad: NDArray, a: NDArray, exponent: number): NDArray =>
   zip(grad, a, (g, go, gs, x, xo, xs, o, oo, n) => {
+    if (exponent === 0) return; // the output is already zero-filled
     for (let i = 0; i < n; i++) {
       o[oo + i] =
         (g[go + i * gs] as number) * exponent * (x[xo + i * xs] as number) ** (exponent - 1);
