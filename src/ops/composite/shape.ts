@@ -26,22 +26,16 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return reshape(x, shape);
 }
 
-/** Removes every axis of size 1, or only `dim` when given (unchanged if it is not size 1, as PyTorch). */
+/**
+ * Removes every axis of size 1, or only `dim` when given. Like PyTorch, squeezing an axis that is
+ * not size 1 changes nothing, but still returns a new view.
+ */
 export function squeeze(x: Tensor, dim?: number): Tensor {
   expectTensor('squeeze', 'x', x);
   const shape = x.data.shape;
-  if (dim === undefined)
-    return reshape(
-      x,
-      shape.filter((s) => s !== 1),
-    );
-  const axis = normalizeAxis('squeeze', dim, x.ndim);
-  return shape[axis] === 1
-    ? reshape(
-        x,
-        shape.filter((_, d) => d !== axis),
-      )
-    : x;
+  const axis = dim === undefined ? null : normalizeAxis('squeeze', dim, x.ndim);
+  const kept = shape.filter((size, d) => size !== 1 || (axis !== null && d !== axis));
+  return reshape(x, kept);
 }
 
 /**
