@@ -2,8 +2,9 @@
  * seqgrad: sequence-model primitives on a small reverse-mode autograd engine over `ndarray`,
  * with PyTorch's state-dict names and numbers.
  *
- * Layers: storage (`ndarray/`) → autograd (`autograd/`) → ops (`ops/`); each folder imports only
- * from the ones before it.
+ * Layers: storage (`ndarray/`) → autograd (`autograd/`) → ops (`ops/`) → layers (`nn/`); each
+ * folder imports only from the ones before it. Everything is a named export of the root; the
+ * layers are also grouped as the `nn` namespace (`nn.LSTMCell`), as PyTorch users expect.
  * @packageDocumentation
  */
 
@@ -24,8 +25,17 @@ export {
 export { checkShapes, type Dim, formatShape, type Shaped, ShapeError } from './errors.js';
 export type { DType, FloatArray, NDArray } from './ndarray/ndarray.js';
 export { manualSeed, type Rng } from './ndarray/random.js';
+export * from './nn/index.js';
+export * as nn from './nn/index.js';
+export { argmax, eq, gt, lt } from './ops/compare.js';
+export {
+  type AttentionOptions,
+  type AttentionResult,
+  scaledDotProductAttention,
+} from './ops/composite/attention.js';
 export { dropout } from './ops/composite/dropout.js';
 export { maskedFill, sqrt } from './ops/composite/elementwise.js';
+export { linear } from './ops/composite/linear.js';
 export { type MseLossOptions, mseLoss } from './ops/composite/losses.js';
 export { mean } from './ops/composite/reduce.js';
 export { select, squeeze, stack, transpose, unsqueeze } from './ops/composite/shape.js';

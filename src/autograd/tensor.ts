@@ -50,8 +50,7 @@ export type Dims = number | readonly number[];
  * ```
  */
 export class Tensor {
-  /** The backing ndarray (a Float32Array or Float64Array with shape, strides and offset). */
-  readonly data: NDArray;
+  #data: NDArray;
   /** The gradient accumulated by {@link Tensor.backward}; only leaves keep one, as in PyTorch. */
   grad: Tensor | null = null;
   /** How this tensor was made; null for leaves (tensors not produced by a recorded op). */
@@ -60,9 +59,24 @@ export class Tensor {
 
   /** @internal Use the factories ({@link tensor}, {@link zeros}, …) instead. */
   constructor(data: NDArray, options: { requiresGrad?: boolean; node?: Node | null } = {}) {
-    this.data = data;
+    this.#data = data;
     this.node = options.node ?? null;
     this.#requiresGrad = options.requiresGrad ?? false;
+  }
+
+  /** The backing ndarray (a Float32Array or Float64Array with shape, strides and offset). */
+  get data(): NDArray {
+    return this.#data;
+  }
+
+  /**
+   * @internal Swaps the storage of a leaf in place, keeping the object (so modules that hold it
+   * see the change): `Module.to(dtype)` uses it, as PyTorch's `param.data = …`.
+   */
+  replaceData(data: NDArray): void {
+    if (this.node) throw new Error('internal: replaceData on a tensor made by an op');
+    this.#data = data;
+    this.grad = null;
   }
 
   /** The sizes of the axes (a fresh array). */

@@ -190,3 +190,15 @@ export const geluGrad = (grad: NDArray, x: NDArray): NDArray =>
       o[oo + i] = (g[go + i * gs] as number) * (cdf + v * pdf);
     }
   });
+
+// Comparisons (no gradient): 1 where the relation holds, else 0.
+export const equal = (a: NDArray, b: NDArray): NDArray =>
+  zip(a, b, (x, xo, xs, y, yo, ys, o, oo, n) => {
+    for (let i = 0; i < n; i++)
+      o[oo + i] = (x[xo + i * xs] as number) === (y[yo + i * ys] as number) ? 1 : 0;
+  });
+export const greater = (a: NDArray, b: NDArray): NDArray =>
+  zip(a, b, (x, xo, xs, y, yo, ys, o, oo, n) => {
+    for (let i = 0; i < n; i++)
+      o[oo + i] = (x[xo + i * xs] as number) > (y[yo + i * ys] as number) ? 1 : 0;
+  });

@@ -9,7 +9,7 @@ import { zerosND } from '../../ndarray/ndarray.js';
 import { broadcastShapes } from '../../ndarray/shape.js';
 import { where as choose } from '../../ndarray/where.js';
 import { tensor } from '../creation.js';
-import { binaryOperands, type Operand } from '../operands.js';
+import { binaryOperands, type Operand, scalarTensor } from '../operands.js';
 
 /** A boolean mask: nested booleans (or 0/1 numbers), or a Tensor where non-zero means true. */
 export type MaskLike = Tensor | boolean | readonly MaskLike[] | number;
@@ -33,7 +33,12 @@ export function toMask(where: string, mask: MaskLike, like: Tensor): Tensor {
  * @throws {@link ShapeError} when the shapes do not broadcast
  */
 export function where(condition: MaskLike, a: Operand, b: Operand): Tensor {
-  const [x, y] = binaryOperands('where', a, b);
+  // Two number branches take the condition's dtype (a Tensor condition) or float32.
+  const bothNumbers = typeof a === 'number' && typeof b === 'number';
+  const dtype = condition instanceof Tensor ? condition.dtype : 'float32';
+  const [x, y] = bothNumbers
+    ? [scalarTensor(a, dtype), scalarTensor(b, dtype)]
+    : binaryOperands('where', a, b);
   const mask = toMask('where', condition, x);
   try {
     broadcastShapes('where', mask.data.shape, x.data.shape, y.data.shape);

@@ -1,0 +1,40 @@
+/**
+ * Input checks shared by the layers' forward methods.
+ * @module
+ */
+import { Tensor } from '../autograd/tensor.js';
+import type { DType } from '../ndarray/ndarray.js';
+
+/** Throws a TypeError unless `value` is a Tensor of `dtype` (the module's parameter dtype). */
+export function expectInput(where: string, arg: string, value: unknown, dtype: DType): Tensor {
+  if (!(value instanceof Tensor)) {
+    const what = Array.isArray(value)
+      ? 'an array (wrap it with tensor(...))'
+      : value === null
+        ? 'null'
+        : typeof value;
+    throw new TypeError(`${where}: ${arg} must be a Tensor; got ${what}`);
+  }
+  if (value.dtype !== dtype) {
+    throw new TypeError(
+      `${where}: ${arg} is ${value.dtype} but the module's parameters are ${dtype}; convert one with .to('${dtype}')`,
+    );
+  }
+  return value;
+}
+
+/** Throws a RangeError unless `value` is a positive integer (a layer size). */
+export function expectPositiveInt(where: string, arg: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new RangeError(`${where}: ${arg} must be a positive integer; got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Throws a RangeError unless `value` is a probability in [0, 1). */
+export function expectDropout(where: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+    throw new RangeError(`${where}: dropout must be a probability in [0, 1); got ${String(value)}`);
+  }
+  return value;
+}

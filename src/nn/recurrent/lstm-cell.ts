@@ -1,0 +1,53 @@
+/**
+ * The long short-term memory cell.
+ * @module
+ */
+import type { Tensor } from '../../autograd/tensor.js';
+import { add, mul } from '../../ops/primitive/elementwise.js';
+import { narrow } from '../../ops/primitive/movement.js';
+import { sigmoid, tanh } from '../../ops/primitive/unary.js';
+import { type CellOptions, RecurrentCell } from './cell-base.js';
+
+/**
+ * One step of an LSTM, as `torch.nn.LSTMCell`, with PyTorch's gate order i, f, g, o:
+ * `i = σ(·), f = σ(·), g = tanh(·), o = σ(·)` of `x · W_ihᵀ + b_ih + h · W_hhᵀ + b_hh`, then
+ * `c' = f ⊙ c + i ⊙ g` and `h' = o ⊙ tanh(c')`.
+ *
+ * Parameters: `weight_ih (4·hiddenSize, inputSize)`, `weight_hh (4·hiddenSize, hiddenSize)`,
+ * `bias_ih (4·hiddenSize)`, `bias_hh (4·hiddenSize)`, rows in the order i, f, g, o.
+ *
+ * @example
+ * ```ts
+ * const cell = new LSTMCell(3, 5);
+ * let state: [Tensor, Tensor] | undefined;
+ * for (const x of steps) state = cell.forward(x, state); // x: (B, 3); h and c: (B, 5)
+ * ```
+ */
+export class LSTMCell extends RecurrentCell {
+  /**
+   * @param inputSize - I, the size of each input vector
+   * @param hiddenSize - H, the size of the hidden and cell states
+   */
+  constructor(inputSize: number, hiddenSize: number, options: CellOptions = {}) {
+    super('LSTMCell', inputSize, hiddenSize, 4, options);
+  }
+
+  /**
+   * @param x - `(B, inputSize)`
+   * @param state - `[h, c]`, each `(B, hiddenSize)`; zeros when omitted
+   * @returns `[h', c']`, each `(B, hiddenSize)`
+   * @throws {@link ShapeError} if a shape disagrees
+   */
+  forward(x: Tensor, state?: readonly [Tensor, Tensor]): [Tensor, Tensor] {
+    const batch = this.checkStep('LSTMCell.forward', x, { h: state?.[0], c: state?.[1] });
+    const [h, c] = state ?? [this.zeroState(batch), this.zeroState(batch)];
+    const H = this.hiddenSize;
+    const gates = this.gates(x, h); // (B, 4H)
+    const inputGate = sigmoid(narrow(gates, 1, 0, H));
+    const forgetGate = sigmoid(narrow(gates, 1, H, H));
+    const candidate = tanh(narrow(gates, 1, 2 * H, H));
+    const outputGate = sigmoid(narrow(gates, 1, 3 * H, H));
+    const cell = add(mul(forgetGate, c), mul(inputGate, candidate)); // (B, H)
+    return [mul(outputGate, tanh(cell)), cell];
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The Elman recurrent cell.
+ * @module
+ */
+import type { Tensor } from '../../autograd/tensor.js';
+import { relu, tanh } from '../../ops/primitive/unary.js';
+import { type CellOptions, RecurrentCell } from './cell-base.js';
+
+/** Options of {@link RNNCell}. */
+export interface RNNCellOptions extends CellOptions {
+  /** `'tanh'` (default) or `'relu'`. */
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+/**
+ * One step of an Elman RNN, as `torch.nn.RNNCell`:
+ * `h' = act(x · W_ihᵀ + b_ih + h · W_hhᵀ + b_hh)`.
+ *
+ * Parameters: `weight_ih (hiddenSize, inputSize)`, `weight_hh (hiddenSize, hiddenSize)`,
+ * `bias_ih (hiddenSize)`, `bias_hh (hiddenSize)`. The same parameters serve every time step:
+ * unroll by calling `forward` in a loop and sum the per-step losses to train by
+ * backpropagation through time.
+ *
+ * @example
+ * ```ts
+ * const cell = new RNNCell(3, 5);
+ * let h: Tensor | undefined;
+ * for (const x of steps) h = cell.forward(x, h); // x: (B, 3), h: (B, 5)
+ * ```
+ */
+export class RNNCell extends RecurrentCell {
+  /** The activation. */
+  readonly nonlinearity: 'tanh' | 'relu';
+
+  /**
+   * @param inputSize - I, the size of each input vector
+   * @param hiddenSize - H, the size of the hidden state
+   */
+  constructor(
+    inputSize: number,
+    hiddenSize: number,
+    { nonlinearity = 'tanh', ...options }: RNNCellOptions = {},
+  ) {
+    super('RNNCell', inputSize, hiddenSize, 1, options);
+    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
+      throw new TypeError(
+        `RNNCell: nonlinearity must be 'tanh' or 'relu'; got ${String(nonlinearity)}`,
+      );
+    }
+    this.nonlinearity = nonlinearity;
+  }
+
+  /**
+   * @param x - `(B, inputSize)`
+   * @param h - `(B, hiddenSize)`; zeros when omitted
+   * @returns h' `(B, hiddenSize)`
+   * @throws {@link ShapeError} if a shape disagrees
+   */
+  forward(x: Tensor, h?: Tensor): Tensor {
+    const batch = this.checkStep('RNNCell.forward', x, { h });
+    const preactivation = this.gates(x, h ?? this.zeroState(batch)); // (B, H)
+    return this.nonlinearity === 'tanh' ? tanh(preactivation) : relu(preactivation);
+  }
+}
