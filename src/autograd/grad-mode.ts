@@ -17,7 +17,9 @@ export function isGradEnabled(): boolean {
  *
  * @example
  * ```ts
- * const prediction = noGrad(() => model.forward(x)); // no graph kept, less memory
+ * const w = randn([3, 2], { requiresGrad: true });
+ * const prediction = noGrad(() => randn([4, 3]).matmul(w)); // no graph kept, less memory
+ * prediction.requiresGrad; // false
  * ```
  * @throws TypeError if `fn` returns a Promise
  */

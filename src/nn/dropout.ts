@@ -18,18 +18,21 @@ export class Dropout extends Module {
 
   /**
    * @param p - probability of zeroing each element, in [0, 1]
-   * @param options.rng - generator for the masks; the default generator when omitted
+   * @param options - `rng`: the generator for the masks (the default generator when omitted)
    */
-  constructor(p = 0.5, { rng }: { rng?: Rng } = {}) {
+  constructor(p = 0.5, options: { rng?: Rng } = {}) {
     super();
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
       throw new RangeError(`Dropout: p must be a probability in [0, 1]; got ${String(p)}`);
     }
     this.p = p;
-    this.#rng = rng;
+    this.#rng = options.rng;
   }
 
-  /** @param x - any shape; @returns the same shape */
+  /**
+   * @param x - any shape
+   * @returns the same shape: `x` itself in evaluation mode
+   */
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training, this.#rng);
   }

@@ -23,7 +23,13 @@ export { Dropout } from './dropout.js';
 export { Embedding, type EmbeddingOptions, type Ids } from './embedding.js';
 export { LayerNorm, type LayerNormOptions } from './layer-norm.js';
 export { Linear, type LinearOptions } from './linear.js';
-export { type LoadOptions, Module, type Parameter, type StateValue } from './module.js';
+export {
+  type LoadOptions,
+  Module,
+  type Parameter,
+  type PlainTensor,
+  type StateValue,
+} from './module.js';
 export { ModuleList } from './module-list.js';
 export {
   PositionalEncoding,

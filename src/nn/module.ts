@@ -11,10 +11,16 @@ import { sameShape, sizeOf } from '../ndarray/shape.js';
 /** A trainable tensor: a leaf with `requiresGrad` set, registered on a module. */
 export type Parameter = Tensor;
 
-/** A state-dict entry: a Tensor, or plain `{ shape, data }` as read from JSON. */
-export type StateValue =
-  | Tensor
-  | { readonly shape: readonly number[]; readonly data: ArrayLike<number> };
+/** A tensor as plain data, e.g. read from JSON: row-major values and their shape. */
+export interface PlainTensor {
+  /** The sizes of the axes. */
+  readonly shape: readonly number[];
+  /** The values in row-major order, as many as the product of `shape`. */
+  readonly data: ArrayLike<number>;
+}
+
+/** A state-dict entry: a Tensor, or a {@link PlainTensor}. */
+export type StateValue = Tensor | PlainTensor;
 
 /** Options of {@link Module.loadStateDict}. */
 export interface LoadOptions {

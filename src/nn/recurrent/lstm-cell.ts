@@ -20,7 +20,9 @@ import { type CellOptions, RecurrentCell } from './cell-base.js';
  * ```ts
  * const cell = new LSTMCell(3, 5);
  * let state: [Tensor, Tensor] | undefined;
- * for (const x of steps) state = cell.forward(x, state); // x: (B, 3); h and c: (B, 5)
+ * for (let t = 0; t < 4; t++) state = cell.forward(randn([2, 3]), state); // x: (B, I)
+ * state?.[0].shape; // [2, 5]  h: (B, H)
+ * state?.[1].shape; // [2, 5]  c: (B, H)
  * ```
  */
 export class LSTMCell extends RecurrentCell {

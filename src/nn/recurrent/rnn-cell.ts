@@ -24,8 +24,15 @@ export interface RNNCellOptions extends CellOptions {
  * @example
  * ```ts
  * const cell = new RNNCell(3, 5);
+ * const steps = [randn([2, 3]), randn([2, 3]), randn([2, 3])]; // T = 3 inputs, each (B, I)
  * let h: Tensor | undefined;
- * for (const x of steps) h = cell.forward(x, h); // x: (B, 3), h: (B, 5)
+ * let loss = zeros([]);
+ * for (const x of steps) {
+ *   h = cell.forward(x, h);             // (B, H), the same weights at every step
+ *   loss = loss.add(h.pow(2).mean());   // total loss = sum of the per-step losses
+ * }
+ * loss.backward();                      // backpropagation through time
+ * cell.weightHh.grad?.shape;            // [5, 5]
  * ```
  */
 export class RNNCell extends RecurrentCell {

@@ -19,7 +19,10 @@ export function sqrt(x: Tensor): Tensor {
  * @param mask - nested booleans or a Tensor (non-zero = true), broadcastable to `x`
  * @example
  * ```ts
- * scores.maskedFill(causal, -Infinity); // hide future positions before a softmax
+ * const scores = randn([3, 3]);
+ * const future = [[false, true, true], [false, false, true], [false, false, false]];
+ * const weights = scores.maskedFill(future, -Infinity).softmax(-1); // row t ignores positions > t
+ * weights.toArray()[0]; // [1, 0, 0]
  * ```
  */
 export function maskedFill(x: Tensor, mask: MaskLike, value: number): Tensor {

@@ -36,9 +36,11 @@ export type TargetLike = number | readonly TargetLike[] | Tensor;
  *
  * @example
  * ```ts
- * const logits = randn([4, 7, 10], { requiresGrad: true }); // (B, T, V)
- * const loss = crossEntropy(logits, targets);                // targets: (B, T) ids in [0, 10)
+ * const logits = randn([2, 3, 10], { requiresGrad: true }); // (B, T, V)
+ * const targets = [[1, 4, 9], [0, 0, -100]];                  // (B, T) ids; -100 is ignored
+ * const loss = crossEntropy(logits, targets);
  * loss.backward();
+ * logits.grad?.shape; // [2, 3, 10]
  * ```
  * @throws {@link ShapeError} when `targets` is not shaped like `logits` without its last axis
  * @throws RangeError for a target that is not an integer in [0, C) and not `ignoreIndex`
