@@ -22,6 +22,7 @@ export type {
 export { Dropout } from './dropout.js';
 export { Embedding, type EmbeddingOptions, type Ids } from './embedding.js';
 export { LayerNorm, type LayerNormOptions } from './layer-norm.js';
+export { LearnedPositionalEmbedding } from './learned-positional-embedding.js';
 export { Linear, type LinearOptions } from './linear.js';
 export {
   type LoadOptions,
@@ -39,7 +40,15 @@ export {
 export type { CellOptions, RecurrentCell } from './recurrent/cell-base.js';
 export { GRUCell } from './recurrent/gru-cell.js';
 export { LSTMCell } from './recurrent/lstm-cell.js';
+export {
+  type LSTMOutput,
+  type RecurrentForwardOptions,
+  RecurrentLayer,
+  type RecurrentLayerOptions,
+  type RecurrentOutput,
+} from './recurrent/recurrent-layer.js';
 export { RNNCell, type RNNCellOptions } from './recurrent/rnn-cell.js';
+export { GRU, LSTM, RNN, type RNNOptions } from './recurrent/sequence-layers.js';
 export { DecoderLayer, type DecoderLayerForwardOptions } from './transformer/decoder-layer.js';
 export { EncoderLayer, type EncoderLayerForwardOptions } from './transformer/encoder-layer.js';
 export type { TransformerLayerOptions } from './transformer/feed-forward.js';

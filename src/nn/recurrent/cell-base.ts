@@ -8,7 +8,6 @@ import { checkShapes } from '../../errors.js';
 import { zerosND } from '../../ndarray/ndarray.js';
 import type { Rng } from '../../ndarray/random.js';
 import { linear } from '../../ops/composite/linear.js';
-import { add } from '../../ops/primitive/elementwise.js';
 import { expectInput, expectPositiveInt } from '../checks.js';
 import { uniform } from '../init.js';
 import { Module, type Parameter } from '../module.js';
@@ -86,17 +85,22 @@ export abstract class RecurrentCell extends Module {
   }
 
   /**
-   * `x · W_ihᵀ + b_ih + h · W_hhᵀ + b_hh`: every gate's pre-activation, `(B, gates·H)`. Used by
-   * the RNN and LSTM cells; the GRU needs the two parts apart.
+   * @internal `x · W_ihᵀ + b_ih`: the input's contribution to every gate, `(..., gates·H)`. The
+   * sequence layers call it once on a whole `(B, T, I)` sequence, one matmul instead of T.
    */
-  protected gates(x: Tensor, h: Tensor): Tensor {
-    return add(this.inputPart(x), this.hiddenPart(h));
-  }
-
-  /** `x · W_ihᵀ + b_ih`, `(B, gates·H)`. */
-  protected inputPart(x: Tensor): Tensor {
+  projectInput(x: Tensor): Tensor {
     return linear(x, this.weightIh, this.biasIh);
   }
+
+  /**
+   * @internal One step from the projected input `(B, gates·H)` and the state (`[h]`, or `[h, c]`
+   * for the LSTM, each `(B, H)`) to the next state. The cell's equations live here only; the
+   * sequence layers reuse them.
+   */
+  abstract advance(projected: Tensor, state: readonly Tensor[]): Tensor[];
+
+  /** How many tensors the state has: 1 (`h`), or 2 (`h`, `c`) for the LSTM. */
+  abstract readonly stateSize: 1 | 2;
 
   /** `h · W_hhᵀ + b_hh`, `(B, gates·H)`. */
   protected hiddenPart(h: Tensor): Tensor {
@@ -104,11 +108,11 @@ export abstract class RecurrentCell extends Module {
   }
 
   /**
-   * A zero state `(B, H)` for a step called without one. Computing with it (rather than skipping
-   * the hidden part) gives `weight_hh` a zero gradient, as PyTorch does, so optimizers treat it
-   * the same way.
+   * @internal A zero state `(B, H)` for a step called without one. Computing with it (rather than
+   * skipping the hidden part) gives `weight_hh` a zero gradient, as PyTorch does, so optimizers
+   * treat it the same way.
    */
-  protected zeroState(batch: number): Tensor {
+  zeroState(batch: number): Tensor {
     return new Tensor(zerosND([batch, this.hiddenSize], this.weightIh.dtype));
   }
 }

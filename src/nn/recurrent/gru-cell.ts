@@ -41,15 +41,22 @@ export class GRUCell extends RecurrentCell {
    */
   forward(x: Tensor, h?: Tensor): Tensor {
     const batch = this.checkStep('GRUCell.forward', x, { h });
-    const state = h ?? this.zeroState(batch);
+    return this.advance(this.projectInput(x), [h ?? this.zeroState(batch)])[0] as Tensor;
+  }
+
+  /** The state is `[h]`. */
+  readonly stateSize = 1;
+
+  /** @internal `[h']` from the projected input `(B, 3H)` and `[h]`. */
+  advance(fromInput: Tensor, [h]: readonly Tensor[]): Tensor[] {
     const H = this.hiddenSize;
-    const fromInput = this.inputPart(x); // (B, 3H)
+    const state = h as Tensor;
     const fromHidden = this.hiddenPart(state); // (B, 3H)
     const part = (t: Tensor, k: number) => narrow(t, 1, k * H, H); // gate k's (B, H) slice
     const reset = sigmoid(add(part(fromInput, 0), part(fromHidden, 0)));
     const update = sigmoid(add(part(fromInput, 1), part(fromHidden, 1)));
     const candidate = tanh(add(part(fromInput, 2), mul(reset, part(fromHidden, 2))));
     // h' = (1 − z) ⊙ n + z ⊙ h, written as n + z ⊙ (h − n) to save an op.
-    return add(candidate, mul(update, sub(state, candidate)));
+    return [add(candidate, mul(update, sub(state, candidate)))];
   }
 }

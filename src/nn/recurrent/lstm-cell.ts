@@ -42,14 +42,25 @@ export class LSTMCell extends RecurrentCell {
    */
   forward(x: Tensor, state?: readonly [Tensor, Tensor]): [Tensor, Tensor] {
     const batch = this.checkStep('LSTMCell.forward', x, { h: state?.[0], c: state?.[1] });
-    const [h, c] = state ?? [this.zeroState(batch), this.zeroState(batch)];
+    const [h, c] = this.advance(
+      this.projectInput(x),
+      state ?? [this.zeroState(batch), this.zeroState(batch)],
+    );
+    return [h as Tensor, c as Tensor];
+  }
+
+  /** The state is `[h, c]`. */
+  readonly stateSize = 2;
+
+  /** @internal `[h', c']` from the projected input and `[h, c]`. */
+  advance(projected: Tensor, [h, c]: readonly Tensor[]): Tensor[] {
     const H = this.hiddenSize;
-    const gates = this.gates(x, h); // (B, 4H)
+    const gates = add(projected, this.hiddenPart(h as Tensor)); // (B, 4H)
     const inputGate = sigmoid(narrow(gates, 1, 0, H));
     const forgetGate = sigmoid(narrow(gates, 1, H, H));
     const candidate = tanh(narrow(gates, 1, 2 * H, H));
     const outputGate = sigmoid(narrow(gates, 1, 3 * H, H));
-    const cell = add(mul(forgetGate, c), mul(inputGate, candidate)); // (B, H)
+    const cell = add(mul(forgetGate, c as Tensor), mul(inputGate, candidate)); // (B, H)
     return [mul(outputGate, tanh(cell)), cell];
   }
 }

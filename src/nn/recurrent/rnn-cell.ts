@@ -3,6 +3,7 @@
  * @module
  */
 import type { Tensor } from '../../autograd/tensor.js';
+import { add } from '../../ops/primitive/elementwise.js';
 import { relu, tanh } from '../../ops/primitive/unary.js';
 import { type CellOptions, RecurrentCell } from './cell-base.js';
 
@@ -65,7 +66,15 @@ export class RNNCell extends RecurrentCell {
    */
   forward(x: Tensor, h?: Tensor): Tensor {
     const batch = this.checkStep('RNNCell.forward', x, { h });
-    const preactivation = this.gates(x, h ?? this.zeroState(batch)); // (B, H)
-    return this.nonlinearity === 'tanh' ? tanh(preactivation) : relu(preactivation);
+    return this.advance(this.projectInput(x), [h ?? this.zeroState(batch)])[0] as Tensor;
+  }
+
+  /** The state is `[h]`. */
+  readonly stateSize = 1;
+
+  /** @internal `[act(projected + h · W_hhᵀ + b_hh)]`. */
+  advance(projected: Tensor, [h]: readonly Tensor[]): Tensor[] {
+    const preactivation = add(projected, this.hiddenPart(h as Tensor)); // (B, H)
+    return [this.nonlinearity === 'tanh' ? tanh(preactivation) : relu(preactivation)];
   }
 }

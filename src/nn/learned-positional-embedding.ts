@@ -1,0 +1,67 @@
+/**
+ * A learned table of position vectors, the GPT-style alternative to the sinusoidal encoding.
+ * @module
+ */
+import type { Tensor } from '../autograd/tensor.js';
+import { checkShapes, formatShape, ShapeError } from '../errors.js';
+import type { Rng } from '../ndarray/random.js';
+import { add } from '../ops/primitive/elementwise.js';
+import { narrow } from '../ops/primitive/movement.js';
+import { expectInput, expectPositiveInt } from './checks.js';
+import { standardNormal } from './init.js';
+import { Module, type Parameter } from './module.js';
+
+/**
+ * Adds a learned vector per position: `x + weight[:T]`. Unlike {@link PositionalEncoding} the
+ * table is trained, so it cannot extrapolate past `maxLen`.
+ *
+ * Parameters: `weight (maxLen, E)`, initialised from N(0, 1) as `torch.nn.Embedding` (PyTorch
+ * models write it as `nn.Embedding(maxLen, E)` indexed by `arange(T)`; the key is the same).
+ *
+ * @example
+ * ```ts
+ * const positions = new LearnedPositionalEmbedding(32, 16);
+ * positions.forward(randn([2, 7, 16])).shape; // [2, 7, 16]
+ * ```
+ */
+export class LearnedPositionalEmbedding extends Module {
+  /** `(maxLen, E)` */
+  readonly weight: Parameter;
+  /** The longest sequence accepted. */
+  readonly maxLen: number;
+  /** E: the embedding width. */
+  readonly embeddingDim: number;
+
+  /**
+   * @param maxLen - the number of positions
+   * @param embeddingDim - E
+   */
+  constructor(maxLen: number, embeddingDim: number, { rng }: { rng?: Rng } = {}) {
+    super();
+    this.maxLen = expectPositiveInt('LearnedPositionalEmbedding', 'maxLen', maxLen);
+    this.embeddingDim = expectPositiveInt(
+      'LearnedPositionalEmbedding',
+      'embeddingDim',
+      embeddingDim,
+    );
+    this.weight = this.registerParameter('weight', standardNormal([maxLen, embeddingDim], { rng }));
+  }
+
+  /**
+   * @param x - `(B, T, E)`, T <= maxLen
+   * @returns `(B, T, E)`
+   * @throws {@link ShapeError} if E differs or T exceeds maxLen
+   */
+  forward(x: Tensor): Tensor {
+    expectInput('LearnedPositionalEmbedding.forward', 'x', x, this.weight.dtype);
+    const { T } = checkShapes('LearnedPositionalEmbedding.forward', {
+      x: [x, ['B', 'T', ['E', this.embeddingDim]]],
+    });
+    if ((T as number) > this.maxLen) {
+      throw new ShapeError(
+        `LearnedPositionalEmbedding.forward: x has T=${T} but maxLen is ${this.maxLen}; expected (B, T<=${this.maxLen}, E=${this.embeddingDim}), got ${formatShape(x.data.shape)}`,
+      );
+    }
+    return add(x, narrow(this.weight, 0, 0, T as number));
+  }
+}
