@@ -14,14 +14,18 @@ import {
   Embedding,
   Encoder,
   EncoderLayer,
+  GRU,
   GRUCell,
   LayerNorm,
+  LearnedPositionalEmbedding,
   Linear,
+  LSTM,
   LSTMCell,
   type Module,
   MultiHeadAttention,
   PositionalEncoding,
   positionalEncodingTable,
+  RNN,
   RNNCell,
   stack,
   type Tensor,
@@ -205,6 +209,44 @@ function build(c: LayerCase): Built {
         run: ({ tgt, memory }, o) => ({ output: m.forward(tgt as Tensor, memory as Tensor, o) }),
       };
     }
+    case 'RNN':
+    case 'GRU':
+    case 'LSTM': {
+      const options = {
+        numLayers: k.numLayers,
+        bidirectional: k.bidirectional,
+        dropout: k.dropout,
+        bias: k.bias,
+      };
+      if (c.module === 'LSTM') {
+        const m = new LSTM(k.inputSize, k.hiddenSize, options);
+        return {
+          module: m,
+          run: ({ x, h0, c0 }, o) => {
+            const r = m.forward(x as Tensor, h0 && c0 ? [h0, c0] : undefined, o);
+            return { output: r.output, h: r.h, c: r.c };
+          },
+        };
+      }
+      const m =
+        c.module === 'RNN'
+          ? new RNN(k.inputSize, k.hiddenSize, {
+              ...options,
+              nonlinearity: k.nonlinearity ?? 'tanh',
+            })
+          : new GRU(k.inputSize, k.hiddenSize, options);
+      return {
+        module: m,
+        run: ({ x, h0 }, o) => {
+          const r = m.forward(x as Tensor, h0, o);
+          return { output: r.output, h: r.h };
+        },
+      };
+    }
+    case 'LearnedPositionalEmbedding': {
+      const m = new LearnedPositionalEmbedding(k.maxLen, k.embeddingDim);
+      return { module: m, run: ({ x }) => ({ output: m.forward(x as Tensor) }) };
+    }
     case 'Transformer': {
       const m = new Transformer({
         ...layerOptions(k),
@@ -306,6 +348,10 @@ it('covers every layer the product promises', () => {
     'Encoder',
     'Decoder',
     'Transformer',
+    'RNN',
+    'LSTM',
+    'GRU',
+    'LearnedPositionalEmbedding',
   ];
   expect(promised.filter((m) => !modules.has(m))).toEqual([]);
 });
