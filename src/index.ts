@@ -23,6 +23,8 @@ export {
   Tensor,
 } from './autograd/tensor.js';
 export { checkShapes, type Dim, formatShape, type Shaped, ShapeError } from './errors.js';
+export * from './generation/index.js';
+export * from './models/index.js';
 export type { DType, FloatArray, NDArray } from './ndarray/ndarray.js';
 export { manualSeed, type Rng } from './ndarray/random.js';
 export * from './nn/index.js';

@@ -5,6 +5,7 @@
  * are spelled out (`inputSize`, `hiddenSize`, `4·hiddenSize`).
  * @module
  */
+export { AttentionCache } from './attention/attention-cache.js';
 export {
   EncoderDecoderAttention,
   type EncoderDecoderAttentionForwardOptions,
@@ -49,12 +50,18 @@ export {
 } from './recurrent/recurrent-layer.js';
 export { RNNCell, type RNNCellOptions } from './recurrent/rnn-cell.js';
 export { GRU, LSTM, RNN, type RNNOptions } from './recurrent/sequence-layers.js';
-export { DecoderLayer, type DecoderLayerForwardOptions } from './transformer/decoder-layer.js';
+export {
+  DecoderLayer,
+  type DecoderLayerCache,
+  type DecoderLayerForwardOptions,
+} from './transformer/decoder-layer.js';
 export { EncoderLayer, type EncoderLayerForwardOptions } from './transformer/encoder-layer.js';
 export type { TransformerLayerOptions } from './transformer/feed-forward.js';
 export {
   Decoder,
+  type DecoderForwardOptions,
   Encoder,
+  type EncoderForwardOptions,
   type StackOptions,
   Transformer,
   type TransformerForwardOptions,

@@ -10,6 +10,7 @@ import { narrow } from '../ops/primitive/movement.js';
 import { expectInput, expectPositiveInt } from './checks.js';
 import { standardNormal } from './init.js';
 import { Module, type Parameter } from './module.js';
+import { checkOffset } from './positional-encoding.js';
 
 /**
  * Adds a learned vector per position: `x + weight[:T]`. Unlike {@link PositionalEncoding} the
@@ -48,20 +49,22 @@ export class LearnedPositionalEmbedding extends Module {
   }
 
   /**
-   * @param x - `(B, T, E)`, T <= maxLen
-   * @returns `(B, T, E)`
-   * @throws {@link ShapeError} if E differs or T exceeds maxLen
+   * @param x - `(B, T, E)`, offset + T <= maxLen
+   * @param options - `offset`: the position of x's first step (for incremental decoding), default 0
+   * @returns `(B, T, E)`: `x + weight[offset : offset + T]`
+   * @throws {@link ShapeError} if E differs or offset + T exceeds maxLen
    */
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, { offset = 0 }: { offset?: number } = {}): Tensor {
     expectInput('LearnedPositionalEmbedding.forward', 'x', x, this.weight.dtype);
     const { T } = checkShapes('LearnedPositionalEmbedding.forward', {
       x: [x, ['B', 'T', ['E', this.embeddingDim]]],
     });
-    if ((T as number) > this.maxLen) {
+    checkOffset('LearnedPositionalEmbedding.forward', offset);
+    if (offset + (T as number) > this.maxLen) {
       throw new ShapeError(
-        `LearnedPositionalEmbedding.forward: x has T=${T} but maxLen is ${this.maxLen}; expected (B, T<=${this.maxLen}, E=${this.embeddingDim}), got ${formatShape(x.data.shape)}`,
+        `LearnedPositionalEmbedding.forward: x has T=${T}${offset ? ` at offset ${offset}` : ''} but maxLen is ${this.maxLen}; expected (B, T<=${this.maxLen - offset}, E=${this.embeddingDim}), got ${formatShape(x.data.shape)}`,
       );
     }
-    return add(x, narrow(this.weight, 0, 0, T as number));
+    return add(x, narrow(this.weight, 0, offset, T as number));
   }
 }

@@ -43,6 +43,13 @@ export function positionalEncodingTable(
   return new Tensor(wrap(out, [maxLen, dModel]));
 }
 
+/** Checks a position offset: a non-negative integer. */
+export function checkOffset(where: string, offset: unknown): void {
+  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
+    throw new RangeError(`${where}: offset must be a non-negative integer; got ${String(offset)}`);
+  }
+}
+
 /** Options of {@link PositionalEncoding}. */
 export interface PositionalEncodingOptions {
   /** The longest sequence it accepts. Default 5000. */
@@ -86,8 +93,9 @@ export class PositionalEncoding extends Module {
     this.#rng = rng;
   }
 
-  /** The first `length` rows of the table in `dtype`, grown (doubling) as longer inputs arrive. */
-  #rows(length: number, dtype: DType): Tensor {
+  /** Rows `[offset, offset + count)` of the table in `dtype`, grown (doubling) as longer inputs arrive. */
+  #rows(offset: number, count: number, dtype: DType): Tensor {
+    const length = offset + count;
     let table = this.#tables.get(dtype);
     if (!table || (table.shape[0] as number) < length) {
       const rows = Math.min(
@@ -97,29 +105,27 @@ export class PositionalEncoding extends Module {
       table = positionalEncodingTable(rows, this.dModel, { dtype });
       this.#tables.set(dtype, table);
     }
-    return narrow(table, 0, 0, length);
+    return narrow(table, 0, offset, count);
   }
 
   /**
-   * @param x - `(B, T, D)` embeddings, T <= maxLen
-   * @returns `(B, T, D)`: `x + PE[:T]`
-   * @throws {@link ShapeError} if D is not dModel or T exceeds maxLen
+   * @param x - `(B, T, D)` embeddings, offset + T <= maxLen
+   * @param options - `offset`: the position of x's first step (for incremental decoding), default 0
+   * @returns `(B, T, D)`: `x + PE[offset : offset + T]`
+   * @throws {@link ShapeError} if D is not dModel or offset + T exceeds maxLen
    */
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, { offset = 0 }: { offset?: number } = {}): Tensor {
     expectTensor('PositionalEncoding.forward', 'x', x);
     const { T } = checkShapes('PositionalEncoding.forward', {
       x: [x, ['B', 'T', ['D', this.dModel]]],
     });
-    if ((T as number) > this.maxLen) {
+    checkOffset('PositionalEncoding.forward', offset);
+    if (offset + (T as number) > this.maxLen) {
       throw new ShapeError(
-        `PositionalEncoding.forward: x has T=${T} but maxLen is ${this.maxLen}; expected (B, T<=${this.maxLen}, D=${this.dModel}), got ${formatShape(x.data.shape)}`,
+        `PositionalEncoding.forward: x has T=${T}${offset ? ` at offset ${offset}` : ''} but maxLen is ${this.maxLen}; expected (B, T<=${this.maxLen - offset}, D=${this.dModel}), got ${formatShape(x.data.shape)}`,
       );
     }
-    return dropout(
-      add(x, this.#rows(T as number, x.dtype)),
-      this.dropout,
-      this.training,
-      this.#rng,
-    );
+    const rows = this.#rows(offset, T as number, x.dtype); // (T, D)
+    return dropout(add(x, rows), this.dropout, this.training, this.#rng);
   }
 }

@@ -37,10 +37,14 @@ export function causalMask(size: number, { dtype = 'float32' }: { dtype?: DType 
   return rectangularCausalMask(size, size, dtype);
 }
 
-/** `(T, S)` additive mask blocking key j for query i when j > i (top-left aligned, as PyTorch). */
-export function rectangularCausalMask(T: number, S: number, dtype: DType): Tensor {
+/**
+ * `(T, S)` additive mask blocking key j for query i when j > i + offset: top-left aligned as
+ * PyTorch's for offset 0; `offset` is the number of positions already in a key/value cache.
+ */
+export function rectangularCausalMask(T: number, S: number, dtype: DType, offset = 0): Tensor {
   const out = allocate(T * S, dtype);
-  for (let i = 0; i < T; i++) out.fill(Number.NEGATIVE_INFINITY, i * S + i + 1, (i + 1) * S);
+  for (let i = 0; i < T; i++)
+    out.fill(Number.NEGATIVE_INFINITY, i * S + i + offset + 1, (i + 1) * S);
   return new Tensor(wrap(out, [T, S]));
 }
 

@@ -3,6 +3,7 @@
  * @module
  */
 import type { Tensor } from '../../autograd/tensor.js';
+import type { AttentionCache } from './attention-cache.js';
 import type { AttentionMask, KeyPaddingMask } from './masks.js';
 import {
   type AttentionModuleOptions,
@@ -22,6 +23,12 @@ export interface MultiHeadAttentionForwardOptions {
   needWeights?: boolean;
   /** Average the weights over heads (default true) to `(B, T, S)`; else `(B, H, T, S)`. */
   averageAttnWeights?: boolean;
+  /**
+   * Incremental decoding: a `'self'` cache prepends the keys and values of earlier calls (so
+   * `query` holds only the new positions; masks then cover all S cached + new keys), a
+   * `'cross'` cache projects `key`/`value` once and reuses them.
+   */
+  cache?: AttentionCache;
 }
 
 /**

@@ -15,6 +15,7 @@ import { expectDropout, expectInput, expectPositiveInt } from '../checks.js';
 import { constant, xavierUniform } from '../init.js';
 import { Linear } from '../linear.js';
 import { Module, type Parameter } from '../module.js';
+import type { AttentionCache } from './attention-cache.js';
 import {
   type AttentionMask,
   additiveAttnMask,
@@ -36,6 +37,7 @@ export interface AttentionModuleOptions {
 /** What to do about weights and masks in one attention call (the public options map onto this). */
 export interface AttendOptions {
   attnMask?: AttentionMask | undefined;
+  cache?: AttentionCache | undefined;
   keyPaddingMask?: KeyPaddingMask | undefined;
   isCausal?: boolean | undefined;
   needWeights?: boolean | undefined;
@@ -154,27 +156,19 @@ export abstract class ProjectedAttention extends Module {
     const sizes = checkShapes(where, specs);
     const B = sizes.B as number;
     const T = sizes.T as number;
-    const S = sizes.S ?? T;
     const H = this.numHeads;
-
-    let mask: Tensor | null = null;
-    const combine = (m: Tensor) => {
-      mask = mask ? add(mask, m) : m;
-    };
-    if (options.attnMask !== undefined) {
-      combine(additiveAttnMask(where, names.attnMask, options.attnMask, { B, H, T, S }, dtype));
-    }
-    if (options.isCausal) combine(rectangularCausalMask(T, S, dtype));
-    if (options.keyPaddingMask !== undefined) {
-      combine(
-        additiveKeyPadding(where, names.keyPaddingMask, options.keyPaddingMask, { B, S }, dtype),
-      );
-    }
+    const cache = options.cache;
+    const past = cache?.kind === 'self' ? cache.length : 0;
 
     let queries: Tensor;
     let keys: Tensor;
     let values: Tensor;
-    if (query === key && key === value) {
+    if (cache?.kind === 'cross' && cache.keys && cache.values) {
+      // The memory's keys and values do not change while decoding: project them once.
+      queries = this.#project(query, 0); // (B, H, T, D)
+      keys = cache.keys;
+      values = cache.values;
+    } else if (query === key && key === value) {
       // Self-attention: one projection to (B, T, 3E), then split, as PyTorch's packed path.
       const packed = linear(query, this.inProjWeight, this.inProjBias); // (B, T, 3E)
       const E3 = this.embedDim;
@@ -185,6 +179,24 @@ export abstract class ProjectedAttention extends Module {
       queries = this.#project(query, 0); // (B, H, T, D)
       keys = this.#project(key, 1); // (B, H, S, D)
       values = this.#project(value, 2); // (B, H, S, D)
+    }
+    if (cache && !(cache.kind === 'cross' && cache.keys))
+      ({ keys, values } = cache.update(keys, values));
+    const S = keys.data.shape[2] as number; // cached positions included
+
+    let mask: Tensor | null = null;
+    const combine = (m: Tensor) => {
+      mask = mask ? add(mask, m) : m;
+    };
+    if (options.attnMask !== undefined) {
+      combine(additiveAttnMask(where, names.attnMask, options.attnMask, { B, H, T, S }, dtype));
+    }
+    // New position i is absolute position past + i: it may see keys up to there.
+    if (options.isCausal) combine(rectangularCausalMask(T, S, dtype, past));
+    if (options.keyPaddingMask !== undefined) {
+      combine(
+        additiveKeyPadding(where, names.keyPaddingMask, options.keyPaddingMask, { B, S }, dtype),
+      );
     }
     const attended = scaledDotProductAttention(queries, keys, values, {
       mask,

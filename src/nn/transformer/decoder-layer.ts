@@ -4,6 +4,7 @@
  */
 import type { Tensor } from '../../autograd/tensor.js';
 import { checkShapes } from '../../errors.js';
+import { AttentionCache } from '../attention/attention-cache.js';
 import { EncoderDecoderAttention } from '../attention/encoder-decoder-attention.js';
 import type { AttentionMask, KeyPaddingMask } from '../attention/masks.js';
 import { MultiHeadAttention } from '../attention/multi-head-attention.js';
@@ -32,6 +33,16 @@ export interface DecoderLayerForwardOptions {
   memoryKeyPaddingMask?: KeyPaddingMask;
   /** Apply a causal mask to the self-attention (in addition to `tgtMask`). */
   tgtIsCausal?: boolean;
+  /** Caches for incremental decoding (see {@link DecoderLayer.createCache}): `tgt` holds only the new positions. */
+  cache?: DecoderLayerCache;
+}
+
+/** The two key/value caches of a decoder layer: its growing self-attention and its fixed cross-attention. */
+export interface DecoderLayerCache {
+  /** Keys and values of the target positions decoded so far. */
+  self: AttentionCache;
+  /** Keys and values of the encoder's output, computed at the first step. */
+  cross: AttentionCache;
 }
 
 const SELF_NAMES = {
@@ -136,6 +147,21 @@ export class DecoderLayer extends Module {
    * @throws {@link ShapeError} if a shape disagrees
    */
   forward(tgt: Tensor, memory: Tensor, options: DecoderLayerForwardOptions = {}): Tensor {
+    return this.forwardWithAttention(tgt, memory, options).output;
+  }
+
+  /**
+   * {@link DecoderLayer.forward} that also returns the cross-attention weights, averaged over
+   * heads: row t says which source positions target position t drew on (the alignment a
+   * translation example draws).
+   *
+   * @returns `output (B, T, D)` and `crossAttention (B, T, S)`
+   */
+  forwardWithAttention(
+    tgt: Tensor,
+    memory: Tensor,
+    options: DecoderLayerForwardOptions = {},
+  ): { output: Tensor; crossAttention: Tensor } {
     const dtype = this.dtype;
     expectInput('DecoderLayer.forward', 'tgt', tgt, dtype);
     expectInput('DecoderLayer.forward', 'memory', memory, dtype);
@@ -152,26 +178,37 @@ export class DecoderLayer extends Module {
           attnMask: options.tgtMask,
           keyPaddingMask: options.tgtKeyPaddingMask,
           isCausal: options.tgtIsCausal,
+          cache: options.cache?.self,
           needWeights: false,
         },
         SELF_NAMES,
       ).output;
-    const crossAttend = (x: Tensor) =>
-      this.crossAttention.attend(
+    let crossAttention: Tensor | null = null;
+    const crossAttend = (x: Tensor) => {
+      const result = this.crossAttention.attend(
         x,
         memory,
         memory,
         {
           attnMask: options.memoryMask,
           keyPaddingMask: options.memoryKeyPaddingMask,
-          needWeights: false,
+          cache: options.cache?.cross,
         },
         CROSS_NAMES,
-      ).output;
+      );
+      crossAttention = result.weights;
+      return result.output;
+    };
     const afterSelf = residual(tgt, this.norm1, this.dropout1, this.normFirst, selfAttend);
     const afterCross = residual(afterSelf, this.norm2, this.dropout2, this.normFirst, crossAttend);
-    return residual(afterCross, this.norm3, this.dropout3, this.normFirst, (x) =>
+    const output = residual(afterCross, this.norm3, this.dropout3, this.normFirst, (x) =>
       feedForward(this, x),
     );
+    return { output, crossAttention: crossAttention as unknown as Tensor };
+  }
+
+  /** Fresh caches for incremental decoding with this layer. */
+  createCache(): DecoderLayerCache {
+    return { self: new AttentionCache('self'), cross: new AttentionCache('cross') };
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { Tensor } from '../../autograd/tensor.js';
 import { checkShapes } from '../../errors.js';
+import type { AttentionCache } from '../attention/attention-cache.js';
 import type { AttentionMask, KeyPaddingMask } from '../attention/masks.js';
 import { MultiHeadAttention } from '../attention/multi-head-attention.js';
 import { expectInput } from '../checks.js';
@@ -36,6 +37,8 @@ export interface EncoderLayerForwardOptions {
   srcKeyPaddingMask?: KeyPaddingMask;
   /** Apply a causal mask (each position sees itself and earlier ones): a decoder-only model. */
   isCausal?: boolean;
+  /** A `'self'` {@link AttentionCache} for incremental decoding: `src` holds only the new positions. */
+  cache?: AttentionCache;
 }
 
 /**
@@ -119,6 +122,7 @@ export class EncoderLayer extends Module {
           attnMask: options.srcMask,
           keyPaddingMask: options.srcKeyPaddingMask,
           isCausal: options.isCausal,
+          cache: options.cache,
           needWeights: false,
         },
         SELF_ATTENTION_NAMES,

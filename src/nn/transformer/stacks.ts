@@ -3,13 +3,18 @@
  * @module
  */
 import type { Tensor } from '../../autograd/tensor.js';
+import { AttentionCache } from '../attention/attention-cache.js';
 import type { AttentionMask, KeyPaddingMask } from '../attention/masks.js';
 import { expectPositiveInt } from '../checks.js';
 import { xavierUniform } from '../init.js';
 import { LayerNorm } from '../layer-norm.js';
 import { Module } from '../module.js';
 import { ModuleList } from '../module-list.js';
-import { DecoderLayer, type DecoderLayerForwardOptions } from './decoder-layer.js';
+import {
+  DecoderLayer,
+  type DecoderLayerCache,
+  type DecoderLayerForwardOptions,
+} from './decoder-layer.js';
 import { EncoderLayer, type EncoderLayerForwardOptions } from './encoder-layer.js';
 import type { TransformerLayerOptions } from './feed-forward.js';
 
@@ -17,6 +22,26 @@ import type { TransformerLayerOptions } from './feed-forward.js';
 export interface StackOptions {
   /** A final LayerNorm applied to the last layer's output (PyTorch's `norm`, key `norm.*`). */
   norm?: LayerNorm;
+}
+
+/** Options of {@link Encoder.forward}: a layer's options, with one cache per layer. */
+export type EncoderForwardOptions = Omit<EncoderLayerForwardOptions, 'cache'> & {
+  /** One `'self'` {@link AttentionCache} per layer (see {@link Encoder.createCache}). */
+  cache?: AttentionCache[];
+};
+
+/** Options of {@link Decoder.forward}: a layer's options, with one cache pair per layer. */
+export type DecoderForwardOptions = Omit<DecoderLayerForwardOptions, 'cache'> & {
+  /** One cache pair per layer (see {@link Decoder.createCache}). */
+  cache?: DecoderLayerCache[];
+};
+
+function checkCaches(where: string, cache: readonly unknown[] | undefined, layers: number): void {
+  if (cache !== undefined && (!Array.isArray(cache) || cache.length !== layers)) {
+    throw new TypeError(
+      `${where}: cache must hold one entry per layer; expected ${layers}, got ${Array.isArray(cache) ? cache.length : typeof cache}`,
+    );
+  }
 }
 
 function buildLayers<L extends Module>(
@@ -73,10 +98,21 @@ export class Encoder extends Module {
    * @param src - `(B, T, D)`
    * @returns `(B, T, D)`
    */
-  forward(src: Tensor, options: EncoderLayerForwardOptions = {}): Tensor {
+  forward(src: Tensor, options: EncoderForwardOptions = {}): Tensor {
+    const { cache, ...layerOptions } = options;
+    checkCaches('Encoder.forward', cache, this.layers.length);
     let x = src;
-    for (const layer of this.layers) x = layer.forward(x, options);
+    let i = 0;
+    for (const layer of this.layers) {
+      const layerCache = cache?.[i++];
+      x = layer.forward(x, layerCache ? { ...layerOptions, cache: layerCache } : layerOptions);
+    }
     return this.norm ? this.norm.forward(x) : x;
+  }
+
+  /** One `'self'` cache per layer, for incremental decoding with a causal (decoder-only) stack. */
+  createCache(): AttentionCache[] {
+    return Array.from({ length: this.layers.length }, () => new AttentionCache('self'));
   }
 }
 
@@ -109,10 +145,45 @@ export class Decoder extends Module {
    * @param memory - `(B, S, D)` the encoder's output
    * @returns `(B, T, D)`
    */
-  forward(tgt: Tensor, memory: Tensor, options: DecoderLayerForwardOptions = {}): Tensor {
+  forward(tgt: Tensor, memory: Tensor, options: DecoderForwardOptions = {}): Tensor {
+    return this.forwardWithAttention(tgt, memory, options).output;
+  }
+
+  /**
+   * {@link Decoder.forward} that also returns each layer's cross-attention weights, averaged over
+   * heads.
+   *
+   * @returns `output (B, T, D)` and `crossAttention`, one `(B, T, S)` per layer
+   */
+  forwardWithAttention(
+    tgt: Tensor,
+    memory: Tensor,
+    options: DecoderForwardOptions = {},
+  ): { output: Tensor; crossAttention: Tensor[] } {
+    const { cache, ...layerOptions } = options;
+    checkCaches('Decoder.forward', cache, this.layers.length);
     let x = tgt;
-    for (const layer of this.layers) x = layer.forward(x, memory, options);
-    return this.norm ? this.norm.forward(x) : x;
+    const crossAttention: Tensor[] = [];
+    let i = 0;
+    for (const layer of this.layers) {
+      const layerCache = cache?.[i++];
+      const result = layer.forwardWithAttention(
+        x,
+        memory,
+        layerCache ? { ...layerOptions, cache: layerCache } : layerOptions,
+      );
+      x = result.output;
+      crossAttention.push(result.crossAttention);
+    }
+    return { output: this.norm ? this.norm.forward(x) : x, crossAttention };
+  }
+
+  /** A self and a cross cache per layer, for incremental decoding. */
+  createCache(): DecoderLayerCache[] {
+    return Array.from({ length: this.layers.length }, () => ({
+      self: new AttentionCache('self'),
+      cross: new AttentionCache('cross'),
+    }));
   }
 }
 
@@ -221,7 +292,7 @@ export class Transformer extends Module {
    * @param memory - `(B, S, D)`
    * @returns `(B, T, D)`
    */
-  decode(tgt: Tensor, memory: Tensor, options: DecoderLayerForwardOptions = {}): Tensor {
+  decode(tgt: Tensor, memory: Tensor, options: DecoderForwardOptions = {}): Tensor {
     return this.decoder.forward(tgt, memory, options);
   }
 

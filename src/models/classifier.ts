@@ -1,0 +1,122 @@
+/**
+ * An encoder-only transformer classifier (the BERT type).
+ * @module
+ */
+import type { Tensor } from '../autograd/tensor.js';
+import type { Rng } from '../ndarray/random.js';
+import type { KeyPaddingMask } from '../nn/attention/masks.js';
+import { expectPositiveInt } from '../nn/checks.js';
+import { Embedding, type Ids } from '../nn/embedding.js';
+import { LayerNorm } from '../nn/layer-norm.js';
+import { Linear } from '../nn/linear.js';
+import { Module } from '../nn/module.js';
+import { PositionalEncoding } from '../nn/positional-encoding.js';
+import { EncoderLayer } from '../nn/transformer/encoder-layer.js';
+import { Encoder } from '../nn/transformer/stacks.js';
+import { tensor } from '../ops/creation.js';
+import { div, mul } from '../ops/primitive/elementwise.js';
+import { sum } from '../ops/primitive/reduce.js';
+import { embedTokens } from './token-embedding.js';
+
+/** Options of {@link TransformerClassifier}. */
+export interface ClassifierOptions {
+  /** D, the model width. Default 64. */
+  dModel?: number;
+  /** H, attention heads. Default 4. */
+  nHead?: number;
+  /** Encoder layers. Default 2. */
+  numLayers?: number;
+  /** F, the feed-forward width. Default 4·D. */
+  dimFeedforward?: number;
+  /** Dropout everywhere. Default 0.1. */
+  dropout?: number;
+  /** The longest sequence. Default 512. */
+  maxLen?: number;
+  /** Generator for the initial weights and dropout masks. */
+  rng?: Rng;
+}
+
+/**
+ * An encoder-only transformer (the BERT type) that reads a whole sequence in both directions
+ * and classifies it: embeddings · √D plus sinusoidal positions, a pre-LN encoder stack with a
+ * final LayerNorm, the mean over the non-padding positions, and a linear head.
+ *
+ * Keys: `embedding.weight`, `encoder.layers.N.*`, `encoder.norm.*`, `head.weight`, `head.bias`.
+ *
+ * @example
+ * ```ts
+ * const model = new TransformerClassifier(20, 3, { dModel: 16, nHead: 2, numLayers: 1 });
+ * model.forward([[4, 5, 6, 0]], { keyPaddingMask: [[false, false, false, true]] }).shape; // [1, 3]
+ * ```
+ */
+export class TransformerClassifier extends Module {
+  /** `(V, D)` */
+  readonly embedding: Embedding;
+  /** Sinusoidal positions (no parameters). */
+  readonly positions: PositionalEncoding;
+  /** The bidirectional layer stack with its final norm. */
+  readonly encoder: Encoder;
+  /** `(D → numClasses)` */
+  readonly head: Linear;
+
+  /**
+   * @param vocabSize - V
+   * @param numClasses - the number of labels
+   */
+  constructor(vocabSize: number, numClasses: number, options: ClassifierOptions = {}) {
+    super();
+    const { dModel = 64, nHead = 4, numLayers = 2, dropout = 0.1, maxLen = 512, rng } = options;
+    const r = rng ? { rng } : {};
+    expectPositiveInt('TransformerClassifier', 'vocabSize', vocabSize);
+    expectPositiveInt('TransformerClassifier', 'numClasses', numClasses);
+    this.embedding = this.registerModule('embedding', new Embedding(vocabSize, dModel, r));
+    this.positions = this.registerModule(
+      'positions',
+      new PositionalEncoding(dModel, { maxLen, dropout, ...r }),
+    );
+    const dimFeedforward = options.dimFeedforward ?? 4 * dModel;
+    const layer = () =>
+      new EncoderLayer(dModel, nHead, {
+        dimFeedforward,
+        dropout,
+        activation: 'gelu',
+        normFirst: true,
+        ...r,
+      });
+    this.encoder = this.registerModule(
+      'encoder',
+      new Encoder(layer, numLayers, { norm: new LayerNorm(dModel) }),
+    );
+    this.head = this.registerModule('head', new Linear(dModel, numClasses, r));
+  }
+
+  /**
+   * @param ids - `(B, T)` token ids
+   * @param options - `keyPaddingMask`: boolean `(B, T)`, `true` marks padding (ignored by attention and by the mean)
+   * @returns logits `(B, numClasses)`
+   */
+  forward(ids: Ids, { keyPaddingMask }: { keyPaddingMask?: KeyPaddingMask } = {}): Tensor {
+    const x = embedTokens(this.embedding, this.positions, ids); // (B, T, D)
+    const hidden = this.encoder.forward(
+      x,
+      keyPaddingMask === undefined ? {} : { srcKeyPaddingMask: keyPaddingMask },
+    );
+    const [B, T] = hidden.data.shape as [number, number];
+    // Mean over real tokens only: weight 1 for tokens, 0 for padding.
+    const keep =
+      keyPaddingMask === undefined
+        ? null
+        : tensor(maskRows(keyPaddingMask, B, T), { dtype: hidden.dtype, shape: [B, T, 1] });
+    const pooled = keep ? div(sum(mul(hidden, keep), 1), sum(keep, 1)) : div(sum(hidden, 1), T); // (B, D)
+    return this.head.forward(pooled);
+  }
+}
+
+function maskRows(mask: KeyPaddingMask, B: number, T: number): number[] {
+  const rows = (mask as { toArray?: () => unknown }).toArray
+    ? ((mask as Tensor).toArray() as number[][])
+    : (mask as boolean[][]);
+  const out: number[] = [];
+  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) out.push(rows[b]?.[t] ? 0 : 1);
+  return out;
+}

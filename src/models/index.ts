@@ -1,0 +1,19 @@
+/**
+ * Ready-made models of the three transformer types: encoder-only (classification),
+ * decoder-only (language modelling) and encoder-decoder (translation).
+ * @module
+ */
+export { type ClassifierOptions, TransformerClassifier } from './classifier.js';
+export {
+  type LanguageModelForwardOptions,
+  type LanguageModelOptions,
+  type LanguageModelState,
+  TransformerLanguageModel,
+} from './language-model.js';
+export {
+  type Seq2SeqForwardOptions,
+  type Seq2SeqOptions,
+  type Seq2SeqState,
+  Seq2SeqTransformer,
+} from './seq2seq.js';
+export { embedTokens } from './token-embedding.js';
