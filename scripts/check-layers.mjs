@@ -5,7 +5,18 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const LAYERS = ['ndarray', 'autograd', 'ops', 'nn', 'optim', 'interop', 'text', 'generation', 'models', 'teaching'];
+const LAYERS = [
+  'ndarray',
+  'autograd',
+  'ops',
+  'nn',
+  'optim',
+  'interop',
+  'text',
+  'generation',
+  'models',
+  'teaching',
+];
 /** Allowed back-edges, each documented where it occurs. */
 const EXCEPTIONS = new Set([
   // Fluent Tensor methods delegate to ops (STYLE 2.2, "one-line delegations in a single file").

@@ -23,10 +23,15 @@ export function expectInput(where: string, arg: string, value: unknown, dtype: D
   return value;
 }
 
+/** A value as an error message shows it: strings quoted, so `'3'` and `3` read differently. */
+export function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
 /** Throws a RangeError unless `value` is a positive integer (a layer size). */
 export function expectPositiveInt(where: string, arg: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new RangeError(`${where}: ${arg} must be a positive integer; got ${String(value)}`);
+    throw new RangeError(`${where}: ${arg} must be a positive integer; got ${show(value)}`);
   }
   return value;
 }
@@ -34,7 +39,23 @@ export function expectPositiveInt(where: string, arg: string, value: unknown): n
 /** Throws a RangeError unless `value` is a probability in [0, 1). */
 export function expectDropout(where: string, value: unknown): number {
   if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
-    throw new RangeError(`${where}: dropout must be a probability in [0, 1); got ${String(value)}`);
+    throw new RangeError(`${where}: dropout must be a probability in [0, 1); got ${show(value)}`);
   }
   return value;
+}
+
+/**
+ * Runs `fn` and renames an error raised inside by a layer's forward (`EncoderLayer.forward: …`)
+ * to the call the user made (`Transformer.forward: …`). Used by containers whose arguments keep
+ * their layers' names (`srcMask`, `tgtKeyPaddingMask`, …), so the rest of the message stays true.
+ */
+export function asCaller<T>(where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof Error && /^\w+\.forward: /.test(error.message)) {
+      error.message = error.message.replace(/^\w+\.forward: /, `${where}: `);
+    }
+    throw error;
+  }
 }

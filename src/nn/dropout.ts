@@ -5,6 +5,8 @@
 import type { Tensor } from '../autograd/tensor.js';
 import type { Rng } from '../ndarray/random.js';
 import { dropout } from '../ops/composite/dropout.js';
+import { expectTensor } from '../ops/operands.js';
+import { show } from './checks.js';
 import { Module } from './module.js';
 
 /**
@@ -23,7 +25,7 @@ export class Dropout extends Module {
   constructor(p = 0.5, options: { rng?: Rng } = {}) {
     super();
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-      throw new RangeError(`Dropout: p must be a probability in [0, 1]; got ${String(p)}`);
+      throw new RangeError(`Dropout: p must be a probability in [0, 1]; got ${show(p)}`);
     }
     this.p = p;
     this.#rng = options.rng;
@@ -34,6 +36,7 @@ export class Dropout extends Module {
    * @returns the same shape: `x` itself in evaluation mode
    */
   forward(x: Tensor): Tensor {
+    expectTensor('Dropout.forward', 'x', x);
     return dropout(x, this.p, this.training, this.#rng);
   }
 }

@@ -3,10 +3,9 @@
  * @module
  */
 import { Tensor } from '../autograd/tensor.js';
-import { formatShape, ShapeError } from '../errors.js';
 import { contiguous } from '../ndarray/ndarray.js';
 import type { Rng } from '../ndarray/random.js';
-import { tensor } from '../ops/creation.js';
+import { readNested, tensor } from '../ops/creation.js';
 import { indexSelect } from '../ops/primitive/index-select.js';
 import { reshape } from '../ops/primitive/movement.js';
 import { where } from '../ops/primitive/where.js';
@@ -25,40 +24,49 @@ export interface EmbeddingOptions {
   rng?: Rng;
 }
 
-/** Flattens and validates ids, naming the first bad one by its nested index. */
+/** The nested index (`[1][2]`) of flat position `i` in `shape`. */
+function nestedIndex(i: number, shape: readonly number[]): string {
+  let rest = i;
+  return shape
+    .map((_, d) => {
+      const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
+      const at = Math.floor(rest / inner);
+      rest %= inner;
+      return `[${at}]`;
+    })
+    .join('');
+}
+
+/** Flattens and validates ids, naming the first bad one by its nested index (`ids[1][2]`). */
 export function flattenIds(
   where: string,
   ids: Ids,
   limit: number,
 ): { values: Int32Array; shape: number[] } {
-  let source: Tensor;
-  try {
-    source = ids instanceof Tensor ? ids : tensor(ids as never, { dtype: 'float64' });
-  } catch (error) {
-    throw new TypeError(
-      `${where}: ids must be integers in nested arrays or a Tensor; ${(error as Error).message}`,
-    );
-  }
-  const shape = source.data.shape.slice();
-  const flat = contiguous(source.data);
-  const values = new Int32Array(flat.size);
-  for (let i = 0; i < flat.size; i++) {
-    const v = flat.data[flat.offset + i] as number;
-    if (!Number.isInteger(v) || v < 0 || v >= limit) {
-      let rest = i;
-      const index = shape.map((_, d) => {
-        const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
-        const at = Math.floor(rest / inner);
-        rest %= inner;
-        return `[${at}]`;
-      });
+  const check = (v: unknown, path: string): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= limit) {
+      const what = typeof v === 'number' && Number.isInteger(v) ? 'out of range' : 'not an integer';
+      const got = typeof v === 'string' ? JSON.stringify(v) : String(v);
       throw new RangeError(
-        `${where}: ids${index.join('')} is ${Number.isInteger(v) ? 'out of range' : 'not an integer'}; expected an integer in [0, ${limit}), got ${v}`,
+        `${where}: ${path} is ${what}; expected an integer in [0, ${limit}), got ${got}`,
       );
     }
-    values[i] = v;
+    return v;
+  };
+  if (ids instanceof Tensor) {
+    const shape = ids.data.shape.slice();
+    const flat = contiguous(ids.data);
+    const values = new Int32Array(flat.size);
+    for (let i = 0; i < flat.size; i++)
+      values[i] = check(flat.data[flat.offset + i], `ids${nestedIndex(i, shape)}`);
+    return { values, shape };
   }
-  return { values, shape };
+  if (typeof ids !== 'number' && !Array.isArray(ids)) {
+    const got = ids === null ? 'null' : typeof ids;
+    throw new TypeError(`${where}: ids must be integers in nested arrays or a Tensor; got ${got}`);
+  }
+  const { values, shape } = readNested(where, 'ids', ids, check);
+  return { values: Int32Array.from(values), shape };
 }
 
 /**
@@ -123,11 +131,6 @@ export class Embedding extends Module {
    */
   forward(ids: Ids): Tensor {
     const { values, shape } = flattenIds('Embedding.forward', ids, this.numEmbeddings);
-    if (values.length === 0 && shape.length === 0) {
-      throw new ShapeError(
-        `Embedding.forward: ids is empty; expected (B, T) ids, got ${formatShape(shape)}`,
-      );
-    }
     const rows = indexSelect(this.weight, 0, values); // (N, E)
     const out = reshape(rows, [...shape, this.embeddingDim]); // (B, T, E)
     const pad = this.paddingIdx;

@@ -19,6 +19,11 @@ export class ModuleList<M extends Module = Module> extends Module {
 
   /** Appends a module under the next index. */
   push(module: M): this {
+    if (!(module instanceof Module)) {
+      throw new TypeError(
+        `ModuleList.push: module must be a Module; got ${module === null ? 'null' : typeof module}`,
+      );
+    }
     this.#items.push(this.registerModule(String(this.#items.length), module));
     return this;
   }
@@ -30,7 +35,7 @@ export class ModuleList<M extends Module = Module> extends Module {
 
   /** The module at `index`. */
   at(index: number): M {
-    const item = this.#items.at(index);
+    const item = Number.isInteger(index) ? this.#items.at(index) : undefined;
     if (!item)
       throw new RangeError(
         `ModuleList.at: index ${index} is out of range for ${this.#items.length} modules`,

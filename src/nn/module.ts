@@ -7,6 +7,7 @@ import { Tensor } from '../autograd/tensor.js';
 import { formatShape, ShapeError } from '../errors.js';
 import { copy, type DType } from '../ndarray/ndarray.js';
 import { sameShape, sizeOf } from '../ndarray/shape.js';
+import { show } from './checks.js';
 
 /** A trainable tensor: a leaf with `requiresGrad` set, registered on a module. */
 export type Parameter = Tensor;
@@ -59,6 +60,12 @@ export abstract class Module {
     if (typeof name !== 'string' || !NAME.test(name)) {
       throw new TypeError(
         `${this.constructor.name}.${kind}: name must be a non-empty string without '.'; got ${JSON.stringify(name)}`,
+      );
+    }
+    if (name === '__proto__') {
+      // It cannot be a plain object's own key, so it could never round-trip through a state dict.
+      throw new TypeError(
+        `${this.constructor.name}.${kind}: '__proto__' cannot be a name (it is not a plain object key)`,
       );
     }
     if (this.#parameters.has(name) || this.#buffers.has(name) || this.#children.has(name)) {
@@ -138,7 +145,7 @@ export abstract class Module {
   loadStateDict(state: Record<string, StateValue>, { strict = true }: LoadOptions = {}): this {
     const where = `${this.constructor.name}.loadStateDict`;
     if (typeof state !== 'object' || state === null) {
-      throw new TypeError(`${where}: state must be an object of tensors; got ${String(state)}`);
+      throw new TypeError(`${where}: state must be an object of tensors; got ${show(state)}`);
     }
     const own = new Map(this.#namedState());
     const given = Object.keys(state);
@@ -205,7 +212,7 @@ export abstract class Module {
   to(dtype: DType): this {
     if (dtype !== 'float32' && dtype !== 'float64') {
       throw new TypeError(
-        `${this.constructor.name}.to: dtype must be 'float32' or 'float64'; got ${String(dtype)}`,
+        `${this.constructor.name}.to: dtype must be 'float32' or 'float64'; got ${show(dtype)}`,
       );
     }
     for (const p of this.#parameters.values())

@@ -10,7 +10,7 @@ import { dropout } from '../ops/composite/dropout.js';
 import { expectTensor } from '../ops/operands.js';
 import { add } from '../ops/primitive/elementwise.js';
 import { narrow } from '../ops/primitive/movement.js';
-import { expectDropout, expectPositiveInt } from './checks.js';
+import { expectDropout, expectPositiveInt, show } from './checks.js';
 import { Module } from './module.js';
 
 /**
@@ -46,7 +46,7 @@ export function positionalEncodingTable(
 /** Checks a position offset: a non-negative integer. */
 export function checkOffset(where: string, offset: unknown): void {
   if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
-    throw new RangeError(`${where}: offset must be a non-negative integer; got ${String(offset)}`);
+    throw new RangeError(`${where}: offset must be a non-negative integer; got ${show(offset)}`);
   }
 }
 

@@ -43,40 +43,53 @@ function leaf(data: FloatArray, shape: readonly number[], options: TensorOptions
   return new Tensor(wrap(data, shape), { requiresGrad: options.requiresGrad ?? false });
 }
 
-/** Infers the shape of nested arrays and checks they are rectangular and numeric. */
-function nestedShape(data: NestedData): number[] {
-  const shape: number[] = [];
-  let level: NestedData = data;
-  while (Array.isArray(level)) {
-    shape.push(level.length);
-    level = level[0] as NestedData;
-  }
-  return shape;
-}
+/** Turns one leaf of nested data into a number, or throws naming it by `path` (e.g. `ids[0][2]`). */
+export type LeafReader = (value: unknown, path: string) => number;
 
-function flatten(data: NestedData, shape: readonly number[], out: FloatArray): void {
+/** `tensor()`'s reader: numbers as they are, booleans as 1 and 0. */
+const numberOrBoolean: LeafReader = (value, path) => {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  const what = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
+  throw new TypeError(`tensor: ${path} is ${what}; expected a number`);
+};
+
+/**
+ * @internal Reads rectangular nested arrays into row-major values and their shape. A ragged level
+ * is a ShapeError naming its path (`where: arg is ragged at arg[1]; expected length 3, got
+ * length 2`); each leaf goes through `readLeaf`, which names bad entries by their path.
+ */
+export function readNested(
+  where: string,
+  arg: string,
+  data: unknown,
+  readLeaf: LeafReader,
+): { values: Float64Array; shape: number[] } {
+  const shape: number[] = [];
+  for (let level = data; Array.isArray(level); level = level[0]) shape.push(level.length);
+  const values = new Float64Array(sizeOf(shape));
   let at = 0;
-  const visit = (value: NestedData, depth: number, path: string): void => {
+  const visit = (value: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
-      if (typeof value === 'number') out[at++] = value;
-      else if (typeof value === 'boolean') out[at++] = value ? 1 : 0;
-      else {
-        const what = Array.isArray(value) ? 'an array' : typeof value;
-        throw new TypeError(`tensor: data${path} is ${what}; expected a number`);
-      }
+      values[at++] = readLeaf(value, path);
       return;
     }
     if (!Array.isArray(value) || value.length !== shape[depth]) {
-      const got = Array.isArray(value) ? `length ${value.length}` : typeof value;
+      const got = Array.isArray(value)
+        ? `length ${value.length}`
+        : value === null
+          ? 'null'
+          : `a ${typeof value}`;
       throw new ShapeError(
-        `tensor: data is ragged at data${path}; expected length ${shape[depth]}, got ${got}`,
+        `${where}: ${arg} is ragged at ${path}; expected length ${shape[depth]}, got ${got}`,
       );
     }
     value.forEach((v, i) => {
       visit(v, depth + 1, `${path}[${i}]`);
     });
   };
-  visit(data, 0, '');
+  visit(data, 0, arg);
+  return { values, shape };
 }
 
 /**
@@ -111,9 +124,9 @@ export function tensor(
     out.set(data);
     return leaf(out, shape, options);
   }
-  const inferred = nestedShape(data);
-  const out = allocate(sizeOf(inferred), options.dtype ?? 'float32');
-  flatten(data, inferred, out);
+  const { values, shape: inferred } = readNested('tensor', 'data', data, numberOrBoolean);
+  const out = allocate(values.length, options.dtype ?? 'float32');
+  out.set(values);
   let shape = inferred;
   if (options.shape) {
     shape = checkShapeArg('tensor', options.shape);

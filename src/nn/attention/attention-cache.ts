@@ -6,6 +6,7 @@ import type { Tensor } from '../../autograd/tensor.js';
 import { formatShape, ShapeError } from '../../errors.js';
 import { indexSelect } from '../../ops/primitive/index-select.js';
 import { concat } from '../../ops/primitive/movement.js';
+import { show } from '../checks.js';
 
 /**
  * Keys and values an attention layer has already projected, `(B, H, S, D)` each, so that
@@ -35,7 +36,7 @@ export class AttentionCache {
   /** @param kind - `'self'` grows with every call; `'cross'` is computed once and reused */
   constructor(readonly kind: 'self' | 'cross') {
     if (kind !== 'self' && kind !== 'cross') {
-      throw new TypeError(`AttentionCache: kind must be 'self' or 'cross'; got ${String(kind)}`);
+      throw new TypeError(`AttentionCache: kind must be 'self' or 'cross'; got ${show(kind)}`);
     }
   }
 

@@ -5,7 +5,7 @@
 import { Tensor } from '../../autograd/tensor.js';
 import { formatShape, ShapeError } from '../../errors.js';
 import { allocate, type DType, wrap } from '../../ndarray/ndarray.js';
-import { tensor } from '../../ops/creation.js';
+import { readNested, tensor } from '../../ops/creation.js';
 import { reshape } from '../../ops/primitive/movement.js';
 import { cast } from '../../ops/primitive/unary.js';
 import { where } from '../../ops/primitive/where.js';
@@ -48,23 +48,29 @@ export function rectangularCausalMask(T: number, S: number, dtype: DType, offset
   return new Tensor(wrap(out, [T, S]));
 }
 
-function firstLeaf(value: unknown): unknown {
-  let leaf = value;
-  while (Array.isArray(leaf)) leaf = leaf[0];
-  return leaf;
+/**
+ * A mask argument as a tensor of `dtype`: a Tensor as it is, nested arrays read leaf by leaf
+ * (booleans become 1/0). Anything else is a TypeError naming the argument.
+ */
+function maskTensor(caller: string, arg: string, mask: unknown, dtype: DType): Tensor {
+  if (mask instanceof Tensor) return mask.dtype === dtype ? mask : cast(mask, dtype);
+  if (!Array.isArray(mask)) {
+    const got = mask === null ? 'null' : typeof mask;
+    throw new TypeError(`${caller}: ${arg} must be a Tensor or nested booleans; got ${got}`);
+  }
+  const { values, shape } = readNested(caller, arg, mask, (value, path) => {
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    if (typeof value === 'number') return value;
+    throw new TypeError(
+      `${caller}: ${path} must be a boolean or a number; got ${value === null ? 'null' : typeof value}`,
+    );
+  });
+  return tensor(values, { shape, dtype });
 }
 
-/** Blocked positions (boolean or 0/1) as an additive tensor: −Infinity where blocked, else 0. */
+/** Blocked positions (true or non-zero) as an additive tensor: −Infinity where blocked, else 0. */
 function blockedToAdditive(caller: string, arg: string, mask: unknown, dtype: DType): Tensor {
-  let flags: Tensor;
-  try {
-    flags = mask instanceof Tensor ? mask : tensor(mask as never, { dtype });
-  } catch (error) {
-    throw new TypeError(
-      `${caller}: ${arg} must be nested booleans or a Tensor; ${(error as Error).message}`,
-    );
-  }
-  return where(flags.dtype === dtype ? flags : cast(flags, dtype), Number.NEGATIVE_INFINITY, 0);
+  return where(maskTensor(caller, arg, mask, dtype), Number.NEGATIVE_INFINITY, 0);
 }
 
 /**
@@ -79,10 +85,13 @@ export function additiveAttnMask(
   sizes: { B: number; H: number; T: number; S: number },
   dtype: DType,
 ): Tensor {
-  const isBoolean = !(mask instanceof Tensor) && typeof firstLeaf(mask) === 'boolean';
-  const additive = isBoolean
-    ? blockedToAdditive(caller, arg, mask, dtype)
-    : toFloatMask(caller, arg, mask, dtype);
+  // Nested booleans say "blocked"; a Tensor (or nested numbers) is already additive.
+  let first: unknown = mask;
+  while (Array.isArray(first)) first = first[0];
+  const additive =
+    typeof first === 'boolean'
+      ? blockedToAdditive(caller, arg, mask, dtype)
+      : maskTensor(caller, arg, mask, dtype);
   const { B, H, T, S } = sizes;
   const shape = additive.data.shape;
   if (shape.length === 2 && shape[0] === T && shape[1] === S) return additive;
@@ -91,17 +100,6 @@ export function additiveAttnMask(
   throw new ShapeError(
     `${caller}: ${arg} has the wrong shape; expected (T=${T}, S=${S}) or (B·H=${B * H}, T=${T}, S=${S}), got ${formatShape(shape)}`,
   );
-}
-
-function toFloatMask(caller: string, arg: string, mask: AttentionMask, dtype: DType): Tensor {
-  if (mask instanceof Tensor) return mask.dtype === dtype ? mask : cast(mask, dtype);
-  try {
-    return tensor(mask as never, { dtype });
-  } catch (error) {
-    throw new TypeError(
-      `${caller}: ${arg} must be a Tensor or nested booleans; ${(error as Error).message}`,
-    );
-  }
 }
 
 /**

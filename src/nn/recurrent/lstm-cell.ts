@@ -41,6 +41,16 @@ export class LSTMCell extends RecurrentCell {
    * @throws {@link ShapeError} if a shape disagrees
    */
   forward(x: Tensor, state?: readonly [Tensor, Tensor]): [Tensor, Tensor] {
+    if (state !== undefined && (!Array.isArray(state) || state.length !== 2)) {
+      const got = Array.isArray(state)
+        ? `an array of ${state.length}`
+        : state === null
+          ? 'null'
+          : ((state as object).constructor?.name ?? typeof state);
+      throw new TypeError(
+        `LSTMCell.forward: state must be [h, c], two (B, hiddenSize) tensors; got ${got}`,
+      );
+    }
     const batch = this.checkStep('LSTMCell.forward', x, { h: state?.[0], c: state?.[1] });
     const [h, c] = this.advance(
       this.projectInput(x),

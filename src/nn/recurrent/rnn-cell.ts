@@ -5,6 +5,7 @@
 import type { Tensor } from '../../autograd/tensor.js';
 import { add } from '../../ops/primitive/elementwise.js';
 import { relu, tanh } from '../../ops/primitive/unary.js';
+import { show } from '../checks.js';
 import { type CellOptions, RecurrentCell } from './cell-base.js';
 
 /** Options of {@link RNNCell}. */
@@ -52,7 +53,7 @@ export class RNNCell extends RecurrentCell {
     super('RNNCell', inputSize, hiddenSize, 1, options);
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
       throw new TypeError(
-        `RNNCell: nonlinearity must be 'tanh' or 'relu'; got ${String(nonlinearity)}`,
+        `RNNCell: nonlinearity must be 'tanh' or 'relu'; got ${show(nonlinearity)}`,
       );
     }
     this.nonlinearity = nonlinearity;

@@ -7,7 +7,7 @@ import type { Tensor } from '../../autograd/tensor.js';
 import type { Rng } from '../../ndarray/random.js';
 import { add } from '../../ops/primitive/elementwise.js';
 import { gelu, relu } from '../../ops/primitive/unary.js';
-import { expectDropout, expectPositiveInt } from '../checks.js';
+import { expectDropout, expectPositiveInt, show } from '../checks.js';
 import type { Dropout } from '../dropout.js';
 import type { LayerNorm } from '../layer-norm.js';
 import type { Linear } from '../linear.js';
@@ -52,7 +52,7 @@ export function resolveLayerOptions(
     rng,
   } = options;
   if (activation !== 'relu' && activation !== 'gelu') {
-    throw new TypeError(`${where}: activation must be 'relu' or 'gelu'; got ${String(activation)}`);
+    throw new TypeError(`${where}: activation must be 'relu' or 'gelu'; got ${show(activation)}`);
   }
   if (!(layerNormEps >= 0))
     throw new RangeError(`${where}: layerNormEps must be >= 0; got ${layerNormEps}`);

@@ -3,9 +3,10 @@
  * @module
  */
 import type { Tensor } from '../../autograd/tensor.js';
+import { checkShapes } from '../../errors.js';
 import { AttentionCache } from '../attention/attention-cache.js';
 import type { AttentionMask, KeyPaddingMask } from '../attention/masks.js';
-import { expectPositiveInt } from '../checks.js';
+import { asCaller, expectInput, expectPositiveInt } from '../checks.js';
 import { xavierUniform } from '../init.js';
 import { LayerNorm } from '../layer-norm.js';
 import { Module } from '../module.js';
@@ -16,7 +17,11 @@ import {
   type DecoderLayerForwardOptions,
 } from './decoder-layer.js';
 import { EncoderLayer, type EncoderLayerForwardOptions } from './encoder-layer.js';
-import type { TransformerLayerOptions } from './feed-forward.js';
+import {
+  checkLayerSizes,
+  resolveLayerOptions,
+  type TransformerLayerOptions,
+} from './feed-forward.js';
 
 /** Options of {@link Encoder} and {@link Decoder}. */
 export interface StackOptions {
@@ -99,15 +104,20 @@ export class Encoder extends Module {
    * @returns `(B, T, D)`
    */
   forward(src: Tensor, options: EncoderForwardOptions = {}): Tensor {
+    const where = 'Encoder.forward';
+    expectInput(where, 'src', src, this.dtype);
+    checkShapes(where, { src: [src, ['B', 'T', ['D', this.layers.at(0).dModel]]] });
     const { cache, ...layerOptions } = options;
-    checkCaches('Encoder.forward', cache, this.layers.length);
-    let x = src;
-    let i = 0;
-    for (const layer of this.layers) {
-      const layerCache = cache?.[i++];
-      x = layer.forward(x, layerCache ? { ...layerOptions, cache: layerCache } : layerOptions);
-    }
-    return this.norm ? this.norm.forward(x) : x;
+    checkCaches(where, cache, this.layers.length);
+    return asCaller(where, () => {
+      let x = src;
+      let i = 0;
+      for (const layer of this.layers) {
+        const layerCache = cache?.[i++];
+        x = layer.forward(x, layerCache ? { ...layerOptions, cache: layerCache } : layerOptions);
+      }
+      return this.norm ? this.norm.forward(x) : x;
+    });
   }
 
   /** One `'self'` cache per layer, for incremental decoding with a causal (decoder-only) stack. */
@@ -160,22 +170,29 @@ export class Decoder extends Module {
     memory: Tensor,
     options: DecoderForwardOptions = {},
   ): { output: Tensor; crossAttention: Tensor[] } {
+    const where = 'Decoder.forward';
+    expectInput(where, 'tgt', tgt, this.dtype);
+    expectInput(where, 'memory', memory, this.dtype);
+    const D: [string, number] = ['D', this.layers.at(0).dModel];
+    checkShapes(where, { tgt: [tgt, ['B', 'T', D]], memory: [memory, ['B', 'S', D]] });
     const { cache, ...layerOptions } = options;
-    checkCaches('Decoder.forward', cache, this.layers.length);
-    let x = tgt;
-    const crossAttention: Tensor[] = [];
-    let i = 0;
-    for (const layer of this.layers) {
-      const layerCache = cache?.[i++];
-      const result = layer.forwardWithAttention(
-        x,
-        memory,
-        layerCache ? { ...layerOptions, cache: layerCache } : layerOptions,
-      );
-      x = result.output;
-      crossAttention.push(result.crossAttention);
-    }
-    return { output: this.norm ? this.norm.forward(x) : x, crossAttention };
+    checkCaches(where, cache, this.layers.length);
+    return asCaller(where, () => {
+      let x = tgt;
+      const crossAttention: Tensor[] = [];
+      let i = 0;
+      for (const layer of this.layers) {
+        const layerCache = cache?.[i++];
+        const result = layer.forwardWithAttention(
+          x,
+          memory,
+          layerCache ? { ...layerOptions, cache: layerCache } : layerOptions,
+        );
+        x = result.output;
+        crossAttention.push(result.crossAttention);
+      }
+      return { output: this.norm ? this.norm.forward(x) : x, crossAttention };
+    });
   }
 
   /** A self and a cross cache per layer, for incremental decoding. */
@@ -249,6 +266,11 @@ export class Transformer extends Module {
       numDecoderLayers = 6,
       ...layerOptions
     } = options;
+    // Checked here so errors name Transformer's own options, not those of the parts it builds.
+    checkLayerSizes('Transformer', dModel, nHead);
+    resolveLayerOptions('Transformer', layerOptions);
+    expectPositiveInt('Transformer', 'numEncoderLayers', numEncoderLayers);
+    expectPositiveInt('Transformer', 'numDecoderLayers', numDecoderLayers);
     this.dModel = dModel;
     const eps = { eps: layerOptions.layerNormEps ?? 1e-5 };
     this.encoder = this.registerModule(
@@ -303,11 +325,18 @@ export class Transformer extends Module {
    * @throws {@link ShapeError} if a shape disagrees
    */
   forward(src: Tensor, tgt: Tensor, options: TransformerForwardOptions = {}): Tensor {
+    const where = 'Transformer.forward';
+    expectInput(where, 'src', src, this.dtype);
+    expectInput(where, 'tgt', tgt, this.dtype);
+    const D: [string, number] = ['D', this.dModel];
+    checkShapes(where, { src: [src, ['B', 'S', D]], tgt: [tgt, ['B', 'T', D]] });
     const { srcMask, srcKeyPaddingMask, ...decoderOptions } = options;
-    const memory = this.encode(src, {
-      ...(srcMask !== undefined ? { srcMask } : {}),
-      ...(srcKeyPaddingMask !== undefined ? { srcKeyPaddingMask } : {}),
+    return asCaller(where, () => {
+      const memory = this.encode(src, {
+        ...(srcMask !== undefined ? { srcMask } : {}),
+        ...(srcKeyPaddingMask !== undefined ? { srcKeyPaddingMask } : {}),
+      });
+      return this.decode(tgt, memory, decoderOptions);
     });
-    return this.decode(tgt, memory, decoderOptions);
   }
 }
