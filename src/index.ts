@@ -71,3 +71,5 @@ export { max, sum } from './ops/primitive/reduce.js';
 export { logSoftmax, softmax } from './ops/primitive/softmax.js';
 export { cast, exp, gelu, log, neg, pow, relu, sigmoid, tanh } from './ops/primitive/unary.js';
 export { type MaskLike, where } from './ops/primitive/where.js';
+export * from './optim/index.js';
+export * as optim from './optim/index.js';
