@@ -17,9 +17,17 @@ export interface Decodable<State = unknown> {
    * Feeds `tokens[i]` (the same number of new tokens for every hypothesis) to hypothesis i and
    * returns the next-token logits `(N, V)` and the new state.
    */
-  step(state: State, tokens: readonly (readonly number[])[]): { logits: Tensor; state: State };
+  step(state: State, tokens: readonly (readonly number[])[]): StepResult<State>;
   /** Keeps hypotheses `rows` in that order (repeats allowed): beam search reorders with it. */
   reorder(state: State, rows: readonly number[]): State;
+}
+
+/** What {@link Decodable.step} returns. */
+export interface StepResult<State> {
+  /** `(N, V)`: the next-token logits of each hypothesis. */
+  logits: Tensor;
+  /** The state after the fed tokens. */
+  state: State;
 }
 
 /** Options every decoding function takes. */

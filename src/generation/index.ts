@@ -3,6 +3,6 @@
  * @module
  */
 export { type BeamSearchOptions, beamSearch, type Hypothesis } from './beam-search.js';
-export type { Decodable, GenerationOptions } from './decodable.js';
+export type { Decodable, GenerationOptions, StepResult } from './decodable.js';
 export { type GreedyResult, greedyDecode } from './greedy.js';
-export { type SampleOptions, sampleDecode, sampleToken } from './sampling.js';
+export { type SampleOptions, type SampleResult, sampleDecode, sampleToken } from './sampling.js';

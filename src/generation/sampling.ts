@@ -8,6 +8,12 @@ import { contiguous } from '../ndarray/ndarray.js';
 import { type Rng, resolveRng } from '../ndarray/random.js';
 import { checkDecodeOptions, type Decodable, type GenerationOptions } from './decodable.js';
 
+/** The result of {@link sampleDecode}. */
+export interface SampleResult {
+  /** The generated tokens (without the prompt), ending with `eos` when it was produced. */
+  tokens: number[];
+}
+
 /** Options of {@link sampleDecode}. */
 export interface SampleOptions extends GenerationOptions {
   /** Divides the logits: below 1 sharpens towards greedy, above 1 flattens. Default 1. */
@@ -83,7 +89,7 @@ function checkSampling(options: SampleOptions): void {
  * draw().join() === draw().join(); // true
  * ```
  */
-export function sampleDecode<S>(model: Decodable<S>, options: SampleOptions): { tokens: number[] } {
+export function sampleDecode<S>(model: Decodable<S>, options: SampleOptions): SampleResult {
   const { prompt, maxNewTokens, eos } = checkDecodeOptions('sampleDecode', options);
   checkSampling(options);
   const rng = resolveRng(options.rng);

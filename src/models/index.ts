@@ -5,14 +5,19 @@
  */
 export { type ClassifierOptions, TransformerClassifier } from './classifier.js';
 export {
+  type CachedDecodingState,
+  type FullDecodingState,
   type LanguageModelForwardOptions,
   type LanguageModelOptions,
   type LanguageModelState,
   TransformerLanguageModel,
 } from './language-model.js';
 export {
+  type CachedTranslationState,
+  type FullTranslationState,
   type Seq2SeqForwardOptions,
   type Seq2SeqOptions,
+  type Seq2SeqOutput,
   type Seq2SeqState,
   Seq2SeqTransformer,
 } from './seq2seq.js';

@@ -49,10 +49,26 @@ export interface LanguageModelForwardOptions {
   offset?: number;
 }
 
+/** Decoding state with key/value caches: only new tokens are fed. */
+export interface CachedDecodingState {
+  /** Discriminates the two states. */
+  kind: 'cached';
+  /** One cache per layer. */
+  caches: AttentionCache[];
+  /** How many tokens have been fed (the next token's position). */
+  position: number;
+}
+
+/** Decoding state without caches: every step reruns the whole prefix. */
+export interface FullDecodingState {
+  /** Discriminates the two states. */
+  kind: 'full';
+  /** The tokens fed so far, per hypothesis. */
+  prefixes: number[][];
+}
+
 /** The state of {@link TransformerLanguageModel.decoder}. */
-export type LanguageModelState =
-  | { kind: 'cached'; caches: AttentionCache[]; position: number }
-  | { kind: 'full'; prefixes: number[][] };
+export type LanguageModelState = CachedDecodingState | FullDecodingState;
 
 /**
  * A decoder-only transformer (the GPT type): token embeddings scaled by √D, positions, a stack

@@ -47,10 +47,38 @@ export interface Seq2SeqForwardOptions {
   tgtKeyPaddingMask?: KeyPaddingMask;
 }
 
+/** Translation state with key/value caches. */
+export interface CachedTranslationState {
+  /** Discriminates the two states. */
+  kind: 'cached';
+  /** `(N, S, D)`: the encoded source, one row per hypothesis. */
+  memory: Tensor;
+  /** A self and a cross cache per decoder layer. */
+  caches: DecoderLayerCache[];
+  /** How many target tokens have been fed. */
+  position: number;
+}
+
+/** Translation state without caches. */
+export interface FullTranslationState {
+  /** Discriminates the two states. */
+  kind: 'full';
+  /** `(N, S, D)`: the encoded source, one row per hypothesis. */
+  memory: Tensor;
+  /** The target tokens fed so far, per hypothesis. */
+  prefixes: number[][];
+}
+
 /** The state of {@link Seq2SeqTransformer.decoder}. */
-export type Seq2SeqState =
-  | { kind: 'cached'; memory: Tensor; caches: DecoderLayerCache[]; position: number }
-  | { kind: 'full'; memory: Tensor; prefixes: number[][] };
+export type Seq2SeqState = CachedTranslationState | FullTranslationState;
+
+/** What {@link Seq2SeqTransformer.forwardWithAttention} returns. */
+export interface Seq2SeqOutput {
+  /** `(B, T, target V)` */
+  logits: Tensor;
+  /** Each decoder layer's cross-attention `(B, T, S)`, averaged over heads. */
+  crossAttention: Tensor[];
+}
 
 /**
  * An encoder-decoder transformer (the translation type): source and target embeddings scaled by
@@ -160,7 +188,7 @@ export class Seq2SeqTransformer extends Module {
     srcIds: Ids,
     tgtIds: Ids,
     options: Seq2SeqForwardOptions = {},
-  ): { logits: Tensor; crossAttention: Tensor[] } {
+  ): Seq2SeqOutput {
     const { srcKeyPaddingMask, tgtKeyPaddingMask } = options;
     const memory = this.encode(
       srcIds,

@@ -54,12 +54,14 @@ export {
   DecoderLayer,
   type DecoderLayerCache,
   type DecoderLayerForwardOptions,
+  type DecoderLayerOutput,
 } from './transformer/decoder-layer.js';
 export { EncoderLayer, type EncoderLayerForwardOptions } from './transformer/encoder-layer.js';
 export type { TransformerLayerOptions } from './transformer/feed-forward.js';
 export {
   Decoder,
   type DecoderForwardOptions,
+  type DecoderOutput,
   Encoder,
   type EncoderForwardOptions,
   type StackOptions,

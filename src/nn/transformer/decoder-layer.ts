@@ -37,6 +37,14 @@ export interface DecoderLayerForwardOptions {
   cache?: DecoderLayerCache;
 }
 
+/** What {@link DecoderLayer.forwardWithAttention} returns. */
+export interface DecoderLayerOutput {
+  /** `(B, T, D)` */
+  output: Tensor;
+  /** `(B, T, S)`: the cross-attention weights averaged over heads. */
+  crossAttention: Tensor;
+}
+
 /** The two key/value caches of a decoder layer: its growing self-attention and its fixed cross-attention. */
 export interface DecoderLayerCache {
   /** Keys and values of the target positions decoded so far. */
@@ -161,7 +169,7 @@ export class DecoderLayer extends Module {
     tgt: Tensor,
     memory: Tensor,
     options: DecoderLayerForwardOptions = {},
-  ): { output: Tensor; crossAttention: Tensor } {
+  ): DecoderLayerOutput {
     const dtype = this.dtype;
     expectInput('DecoderLayer.forward', 'tgt', tgt, dtype);
     expectInput('DecoderLayer.forward', 'memory', memory, dtype);

@@ -29,6 +29,14 @@ export interface StackOptions {
   norm?: LayerNorm;
 }
 
+/** What {@link Decoder.forwardWithAttention} returns. */
+export interface DecoderOutput {
+  /** `(B, T, D)` */
+  output: Tensor;
+  /** One `(B, T, S)` cross-attention map per layer, averaged over heads. */
+  crossAttention: Tensor[];
+}
+
 /** Options of {@link Encoder.forward}: a layer's options, with one cache per layer. */
 export type EncoderForwardOptions = Omit<EncoderLayerForwardOptions, 'cache'> & {
   /** One `'self'` {@link AttentionCache} per layer (see {@link Encoder.createCache}). */
@@ -169,7 +177,7 @@ export class Decoder extends Module {
     tgt: Tensor,
     memory: Tensor,
     options: DecoderForwardOptions = {},
-  ): { output: Tensor; crossAttention: Tensor[] } {
+  ): DecoderOutput {
     const where = 'Decoder.forward';
     expectInput(where, 'tgt', tgt, this.dtype);
     expectInput(where, 'memory', memory, this.dtype);

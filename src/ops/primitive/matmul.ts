@@ -71,6 +71,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       );
     }
   }
+  if (a.ndim > 2 && b.ndim <= 2) {
+    // (..., M, K) · (K, N): fold the batch axes into M, so a linear layer is one matrix product
+    // (and its weight gradient one product too, instead of a batch of them summed afterwards).
+    const rows = reshape(a, [a.size / K, K]);
+    const product = matmul(rows, b); // (batch·M, N) or (batch·M) for a vector b
+    return reshape(product, [
+      ...a.data.shape.slice(0, -1),
+      ...(b.ndim === 2 ? [b.data.shape[1] as number] : []),
+    ]);
+  }
   const left = a.ndim === 1 ? reshape(a, [1, K]) : a;
   const right = b.ndim === 1 ? reshape(b, [K, 1]) : b;
   const product = batchedMatmul(left, right);
