@@ -24,6 +24,7 @@ export {
 } from './autograd/tensor.js';
 export { checkShapes, type Dim, formatShape, type Shaped, ShapeError } from './errors.js';
 export * from './generation/index.js';
+export * from './interop/index.js';
 export * from './models/index.js';
 export type { DType, FloatArray, NDArray } from './ndarray/ndarray.js';
 export { manualSeed, type Rng } from './ndarray/random.js';
