@@ -74,3 +74,5 @@ export { cast, exp, gelu, log, neg, pow, relu, sigmoid, tanh } from './ops/primi
 export { type MaskLike, where } from './ops/primitive/where.js';
 export * from './optim/index.js';
 export * as optim from './optim/index.js';
+export * from './teaching/index.js';
+export * from './text/index.js';
