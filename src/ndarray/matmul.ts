@@ -1,147 +1,277 @@
 /**
  * Batched matrix product on the typed arrays. Each matrix is read through its strides, so a
  * transposed view (as in `q · kᵀ` or the backward pass's `grad · bᵀ`) feeds the kernel without a
- * copy: a row-major right operand goes to a 4-row AXPY kernel, a column-major one (a transposed
- * view) to a dot-product kernel that reads both operands contiguously.
+ * copy. Large products pack their operands into panels and run a register-tiled 4×4
+ * micro-kernel (16 accumulators in locals, each loaded value used four times); small ones, such
+ * as the per-head products of attention, run a direct loop that allocates nothing.
  * @module
  */
 import { allocate, dtypeOf, type FloatArray, type NDArray, planRows, wrap } from './ndarray.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from './shape.js';
 
-/** One matrix inside a batch: where it starts and how to step over rows and columns. */
-interface Operand {
-  readonly data: FloatArray;
-  readonly offset: number;
-  readonly rowStride: number;
-  readonly colStride: number;
-}
+/** Rows and columns of the micro-kernel's tile of C. */
+const MR = 4;
+const NR = 4;
+/** Depth of one packed block: an A panel and a B panel of this depth stay in L1 together. */
+const KC = 256;
+/** Rows of A packed at once: an MC × KC block of A stays in L2 while B panels stream past. */
+const MC = 128;
+/** Below this many multiply-adds, packing costs more than it saves. */
+const SMALL = 16 * 16 * 16;
+
+/** Packing buffers, grown on demand and reused (one product runs at a time). */
+let packedA = new Float64Array(MC * KC);
+let packedB = new Float64Array(KC * 64);
 
 /**
- * `C += A · B` for row-major B (colStride 1): four rows of C at a time, so each element of B
- * loaded from memory is used four times.
+ * `C = A · B` for small products: the textbook loop, reading A and B through their strides,
+ * accumulating each entry in a double.
  */
-function axpyKernel(
-  a: Operand,
-  b: Operand,
-  c: FloatArray,
-  cOffset: number,
+function smallGemm(
+  A: FloatArray,
+  aOff: number,
+  ars: number,
+  acs: number,
+  B: FloatArray,
+  bOff: number,
+  brs: number,
+  bcs: number,
+  C: FloatArray,
+  cOff: number,
   M: number,
   N: number,
   K: number,
 ): void {
-  const A = a.data;
-  const B = b.data;
-  const { rowStride: ars, colStride: acs } = a;
-  const brs = b.rowStride;
-  let i = 0;
-  for (; i + 4 <= M; i += 4) {
-    const c0 = cOffset + i * N;
-    const c1 = c0 + N;
-    const c2 = c1 + N;
-    const c3 = c2 + N;
-    for (let k = 0; k < K; k++) {
-      const ak = a.offset + i * ars + k * acs;
-      const a0 = A[ak] as number;
-      const a1 = A[ak + ars] as number;
-      const a2 = A[ak + 2 * ars] as number;
-      const a3 = A[ak + 3 * ars] as number;
-      const bRow = b.offset + k * brs;
-      for (let j = 0; j < N; j++) {
-        const bv = B[bRow + j] as number;
-        c[c0 + j] = (c[c0 + j] as number) + a0 * bv;
-        c[c1 + j] = (c[c1 + j] as number) + a1 * bv;
-        c[c2 + j] = (c[c2 + j] as number) + a2 * bv;
-        c[c3 + j] = (c[c3 + j] as number) + a3 * bv;
-      }
-    }
-  }
-  for (; i < M; i++) {
-    const c0 = cOffset + i * N;
-    for (let k = 0; k < K; k++) {
-      const av = A[a.offset + i * ars + k * acs] as number;
-      const bRow = b.offset + k * brs;
-      for (let j = 0; j < N; j++) c[c0 + j] = (c[c0 + j] as number) + av * (B[bRow + j] as number);
-    }
-  }
-}
-
-/**
- * `C = A · B` for row-major A and column-major B (B's rowStride 1, i.e. a transposed view):
- * every entry is a dot product of two contiguous vectors; four columns share each load of A.
- */
-function dotKernel(
-  a: Operand,
-  b: Operand,
-  c: FloatArray,
-  cOffset: number,
-  M: number,
-  N: number,
-  K: number,
-): void {
-  const A = a.data;
-  const B = b.data;
-  const bcs = b.colStride;
   for (let i = 0; i < M; i++) {
-    const aRow = a.offset + i * a.rowStride;
-    const cRow = cOffset + i * N;
-    let j = 0;
-    for (; j + 4 <= N; j += 4) {
-      const b0 = b.offset + j * bcs;
-      const b1 = b0 + bcs;
-      const b2 = b1 + bcs;
-      const b3 = b2 + bcs;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let k = 0; k < K; k++) {
-        const av = A[aRow + k] as number;
-        s0 += av * (B[b0 + k] as number);
-        s1 += av * (B[b1 + k] as number);
-        s2 += av * (B[b2 + k] as number);
-        s3 += av * (B[b3 + k] as number);
-      }
-      c[cRow + j] = s0;
-      c[cRow + j + 1] = s1;
-      c[cRow + j + 2] = s2;
-      c[cRow + j + 3] = s3;
-    }
-    for (; j < N; j++) {
-      const b0 = b.offset + j * bcs;
+    const aRow = aOff + i * ars;
+    for (let j = 0; j < N; j++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += (A[aRow + k] as number) * (B[b0 + k] as number);
-      c[cRow + j] = s;
+      const bCol = bOff + j * bcs;
+      for (let k = 0; k < K; k++)
+        s += (A[aRow + k * acs] as number) * (B[bCol + k * brs] as number);
+      C[cOff + i * N + j] = s;
     }
   }
 }
 
-/** Copies a strided matrix into a row-major one. */
-function packRowMajor(m: Operand, rows: number, cols: number): Operand {
-  const out = allocate(rows * cols, m.data instanceof Float64Array ? 'float64' : 'float32');
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < cols; k++)
-      out[r * cols + k] = m.data[m.offset + r * m.rowStride + k * m.colStride] as number;
+/**
+ * Packs rows `[i0, i0 + rows)` × depth `[k0, k0 + depth)` of A into `MR`-row panels: panel p holds,
+ * for each k, the MR values `A[i0 + p·MR + r][k]` side by side (zero past the last row).
+ */
+function packA(
+  A: FloatArray,
+  aOff: number,
+  ars: number,
+  acs: number,
+  i0: number,
+  rows: number,
+  k0: number,
+  depth: number,
+): void {
+  const panels = Math.ceil(rows / MR);
+  if (packedA.length < panels * MR * depth) packedA = new Float64Array(panels * MR * depth);
+  const P = packedA;
+  for (let p = 0; p < panels; p++) {
+    const base = p * MR * depth;
+    for (let r = 0; r < MR; r++) {
+      const i = p * MR + r;
+      const src = aOff + (i0 + i) * ars + k0 * acs;
+      if (i < rows)
+        for (let k = 0; k < depth; k++) P[base + k * MR + r] = A[src + k * acs] as number;
+      else for (let k = 0; k < depth; k++) P[base + k * MR + r] = 0;
+    }
   }
-  return { data: out, offset: 0, rowStride: cols, colStride: 1 };
 }
 
-/** `C = A · B` for one (M, K) × (K, N) pair, C row-major and zero-filled. */
-function gemm(
-  a: Operand,
-  b: Operand,
-  c: FloatArray,
-  cOffset: number,
-  M: number,
+/** Packs depth `[k0, k0 + depth)` × all N columns of B into `NR`-column panels (zero past the last column). */
+function packB(
+  B: FloatArray,
+  bOff: number,
+  brs: number,
+  bcs: number,
   N: number,
-  K: number,
+  k0: number,
+  depth: number,
 ): void {
-  if (b.rowStride === 1 && b.colStride !== 1 && K > 1) {
-    const rowMajorA = a.colStride === 1 ? a : packRowMajor(a, M, K);
-    dotKernel(rowMajorA, b, c, cOffset, M, N, K);
+  const panels = Math.ceil(N / NR);
+  if (packedB.length < panels * NR * depth) packedB = new Float64Array(panels * NR * depth);
+  const P = packedB;
+  for (let p = 0; p < panels; p++) {
+    const base = p * NR * depth;
+    for (let c = 0; c < NR; c++) {
+      const j = p * NR + c;
+      const src = bOff + k0 * brs + j * bcs;
+      if (j < N) for (let k = 0; k < depth; k++) P[base + k * NR + c] = B[src + k * brs] as number;
+      else for (let k = 0; k < depth; k++) P[base + k * NR + c] = 0;
+    }
+  }
+}
+
+/**
+ * The micro-kernel: a 4×4 tile of C from an A panel and a B panel of `depth`, sixteen sums in
+ * locals. `accumulate` adds to C (later depth blocks) instead of overwriting it (the first).
+ */
+function microKernel(
+  aBase: number,
+  bBase: number,
+  depth: number,
+  C: FloatArray,
+  cOff: number,
+  N: number,
+  rows: number,
+  cols: number,
+  accumulate: boolean,
+): void {
+  const A = packedA;
+  const B = packedB;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
+  for (let k = 0, a = aBase, b = bBase; k < depth; k++, a += MR, b += NR) {
+    const a0 = A[a] as number,
+      a1 = A[a + 1] as number,
+      a2 = A[a + 2] as number,
+      a3 = A[a + 3] as number;
+    const b0 = B[b] as number,
+      b1 = B[b + 1] as number,
+      b2 = B[b + 2] as number,
+      b3 = B[b + 3] as number;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
+  }
+  if (rows === MR && cols === NR) {
+    if (accumulate) {
+      let o = cOff;
+      C[o] = (C[o] as number) + c00;
+      C[o + 1] = (C[o + 1] as number) + c01;
+      C[o + 2] = (C[o + 2] as number) + c02;
+      C[o + 3] = (C[o + 3] as number) + c03;
+      o += N;
+      C[o] = (C[o] as number) + c10;
+      C[o + 1] = (C[o + 1] as number) + c11;
+      C[o + 2] = (C[o + 2] as number) + c12;
+      C[o + 3] = (C[o + 3] as number) + c13;
+      o += N;
+      C[o] = (C[o] as number) + c20;
+      C[o + 1] = (C[o + 1] as number) + c21;
+      C[o + 2] = (C[o + 2] as number) + c22;
+      C[o + 3] = (C[o + 3] as number) + c23;
+      o += N;
+      C[o] = (C[o] as number) + c30;
+      C[o + 1] = (C[o + 1] as number) + c31;
+      C[o + 2] = (C[o + 2] as number) + c32;
+      C[o + 3] = (C[o + 3] as number) + c33;
+    } else {
+      let o = cOff;
+      C[o] = c00;
+      C[o + 1] = c01;
+      C[o + 2] = c02;
+      C[o + 3] = c03;
+      o += N;
+      C[o] = c10;
+      C[o + 1] = c11;
+      C[o + 2] = c12;
+      C[o + 3] = c13;
+      o += N;
+      C[o] = c20;
+      C[o + 1] = c21;
+      C[o + 2] = c22;
+      C[o + 3] = c23;
+      o += N;
+      C[o] = c30;
+      C[o + 1] = c31;
+      C[o + 2] = c32;
+      C[o + 3] = c33;
+    }
     return;
   }
-  const rowMajorB = b.colStride === 1 || N === 1 ? b : packRowMajor(b, K, N);
-  axpyKernel(a, rowMajorB, c, cOffset, M, N, K);
+  // A partial tile at the bottom or right edge.
+  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const o = cOff + r * N + c;
+      const v = tile[r * NR + c] as number;
+      C[o] = accumulate ? (C[o] as number) + v : v;
+    }
+  }
+}
+
+/** `C = A · B` for one (M, K) × (K, N) pair through strides, C row-major at `cOff`. */
+function gemm(
+  A: FloatArray,
+  aOff: number,
+  ars: number,
+  acs: number,
+  B: FloatArray,
+  bOff: number,
+  brs: number,
+  bcs: number,
+  C: FloatArray,
+  cOff: number,
+  M: number,
+  N: number,
+  K: number,
+): void {
+  if (K === 0) {
+    C.fill(0, cOff, cOff + M * N);
+    return;
+  }
+  if (M * N * K <= SMALL) {
+    smallGemm(A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff, M, N, K);
+    return;
+  }
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const depth = Math.min(KC, K - k0);
+    packB(B, bOff, brs, bcs, N, k0, depth);
+    for (let i0 = 0; i0 < M; i0 += MC) {
+      const rows = Math.min(MC, M - i0);
+      packA(A, aOff, ars, acs, i0, rows, k0, depth);
+      for (let j = 0; j < N; j += NR) {
+        const bBase = (j / NR) * NR * depth;
+        const cols = Math.min(NR, N - j);
+        for (let i = 0; i < rows; i += MR) {
+          microKernel(
+            (i / MR) * MR * depth,
+            bBase,
+            depth,
+            C,
+            cOff + (i0 + i) * N + j,
+            N,
+            Math.min(MR, rows - i),
+            cols,
+            k0 > 0,
+          );
+        }
+      }
+    }
+  }
 }
 
 /**
@@ -155,8 +285,7 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   const K = a.shape[ra - 1] as number;
   const N = b.shape[rb - 1] as number;
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const count = sizeOf(batch);
-  const out = allocate(count * M * N, dtypeOf(a));
+  const out = allocate(sizeOf(batch) * M * N, dtypeOf(a));
   const plan = planRows(
     batch,
     [
@@ -167,22 +296,24 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   );
   const [aStarts, bStarts] = plan.offsets as [Int32Array, Int32Array];
   const [aStep, bStep] = plan.steps as [number, number];
+  const ars = a.stride[ra - 2] as number;
+  const acs = a.stride[ra - 1] as number;
+  const brs = b.stride[rb - 2] as number;
+  const bcs = b.stride[rb - 1] as number;
   let index = 0;
   for (let r = 0; r < plan.rows; r++) {
+    const aRow = aStarts[r] as number;
+    const bRow = bStarts[r] as number;
     for (let i = 0; i < plan.length; i++, index++) {
       gemm(
-        {
-          data: a.data,
-          offset: (aStarts[r] as number) + i * aStep,
-          rowStride: a.stride[ra - 2] as number,
-          colStride: a.stride[ra - 1] as number,
-        },
-        {
-          data: b.data,
-          offset: (bStarts[r] as number) + i * bStep,
-          rowStride: b.stride[rb - 2] as number,
-          colStride: b.stride[rb - 1] as number,
-        },
+        a.data,
+        aRow + i * aStep,
+        ars,
+        acs,
+        b.data,
+        bRow + i * bStep,
+        brs,
+        bcs,
         out,
         index * M * N,
         M,

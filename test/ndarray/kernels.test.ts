@@ -84,6 +84,30 @@ describe('matmul kernel', () => {
     });
   }
 
+  // Large enough for the packed path: M crosses the 128-row block, K the 256-deep block, and
+  // neither M nor N is a multiple of the 4×4 tile.
+  const [bigM, bigK, bigN] = [133, 301, 31];
+  const bigLayouts: Array<[string, () => [NDArray, NDArray]]> = [
+    ['row-major', () => [random([bigM, bigK]), random([bigK, bigN])]],
+    [
+      'transposed views',
+      () => [permute(random([bigK, bigM]), [1, 0]), permute(random([bigN, bigK]), [1, 0])],
+    ],
+    [
+      'sliced operands',
+      () => [
+        slice(random([bigM, bigK + 5]), 1, 3, bigK),
+        slice(random([bigK, bigN + 4]), 1, 2, bigN),
+      ],
+    ],
+  ];
+  for (const [name, make] of bigLayouts) {
+    it(`agrees with the triple loop on a packed, blocked product (${name})`, () => {
+      const [a, b] = make();
+      assertClose(toNested(matmul(a, b)), naiveMatmul(a, b), { atol: 1e-11 });
+    });
+  }
+
   it('broadcasts batch axes', () => {
     const a = random([2, 1, 3, 4]);
     const b = random([5, 4, 6]);
