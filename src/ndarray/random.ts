@@ -10,7 +10,11 @@ import { sizeOf } from './shape.js';
 /** A source of uniform numbers in [0, 1), such as a `seedrandom` generator. */
 export type Rng = () => number;
 
-/** Like PyTorch, the default generator starts from a fixed seed, so a fresh process is reproducible. */
+/**
+ * Like PyTorch, the default generator starts from a fixed seed, so a fresh process is
+ * reproducible. It is seedrandom's Alea, about four times faster than its default ARC4, which
+ * matters for dropout masks (one draw per element per step).
+ */
 const INITIAL_SEED = '67280421310721';
 let defaultRng: Rng | null = null;
 
@@ -21,13 +25,13 @@ export function manualSeed(seed: number | string): void {
       `manualSeed: seed must be a finite number or a string; got ${String(seed)}`,
     );
   }
-  defaultRng = seedrandom(String(seed));
+  defaultRng = seedrandom.alea(String(seed));
 }
 
 /** The generator to use: `rng` when given, else the default one. */
 export function resolveRng(rng?: Rng): Rng {
   if (rng) return rng;
-  defaultRng ??= seedrandom(INITIAL_SEED);
+  defaultRng ??= seedrandom.alea(INITIAL_SEED);
   return defaultRng;
 }
 
