@@ -35,9 +35,10 @@ interface Beam {
 
 /**
  * Searches for the most likely continuation of `prompt`, keeping `beamWidth` hypotheses per
- * step. A hypothesis that produces `eos` is finished; the search stops when `beamWidth`
- * hypotheses are finished or after `maxNewTokens` steps. Returns the finished hypotheses (and
- * the unfinished ones at the end), best first.
+ * step. A hypothesis that produces `eos` (among the step's best `beamWidth` extensions) is
+ * finished; the search stops when `beamWidth` hypotheses are finished and no running one scores
+ * better, or after `maxNewTokens` steps. Returns the best `beamWidth` hypotheses, finished or
+ * still running at the end, best first.
  *
  * @example
  * ```ts
@@ -60,6 +61,12 @@ export function beamSearch<S>(model: Decodable<S>, options: BeamSearchOptions): 
 
   return noGrad(() => {
     const finished: Hypothesis[] = [];
+    // Keeps the best `beamWidth` finished hypotheses, best first.
+    const finish = (beam: Beam): void => {
+      finished.push({ ...beam, score: rank(beam) });
+      finished.sort((a, b) => b.score - a.score);
+      if (finished.length > beamWidth) finished.pop();
+    };
     let beams: Beam[] = [{ tokens: [], logProbability: 0 }];
     let state = model.start(1);
     let feed: number[][] = [[...prompt]];
@@ -79,29 +86,32 @@ export function beamSearch<S>(model: Decodable<S>, options: BeamSearchOptions): 
         (a, b) => b.logProbability - a.logProbability || a.parent - b.parent || a.token - b.token,
       );
       const next: Array<{ parent: number; beam: Beam }> = [];
-      // The best 2·beamWidth extensions always hold beamWidth that do not end in eos.
-      for (const c of candidates.slice(0, 2 * beamWidth)) {
-        if (next.length === beamWidth) break;
+      // The best 2·beamWidth extensions always hold beamWidth that do not end in eos. An
+      // extension ending in eos finishes a hypothesis only if it ranks among the best
+      // beamWidth, so a long tail of unlikely early stops cannot crowd out the real answer.
+      candidates.slice(0, 2 * beamWidth).forEach((c, position) => {
+        if (next.length === beamWidth) return;
         const beam = {
           tokens: [...(beams[c.parent] as Beam).tokens, c.token],
           logProbability: c.logProbability,
         };
         if (c.token !== eos) next.push({ parent: c.parent, beam });
-        else if (finished.length < beamWidth) finished.push({ ...beam, score: rank(beam) });
-      }
-      if (finished.length >= beamWidth) break;
+        else if (position < beamWidth) finish(beam);
+      });
       beams = next.map((n) => n.beam);
+      // Done when beamWidth hypotheses are finished and none still running scores better.
+      if (finished.length === beamWidth) {
+        const worstFinished = (finished[finished.length - 1] as Hypothesis).score;
+        if (beams.every((b) => rank(b) <= worstFinished)) break;
+      }
+      if (beams.length === 0) break;
       state = model.reorder(
         result.state,
         next.map((n) => n.parent),
       );
       feed = beams.map((b) => [b.tokens[b.tokens.length - 1] as number]);
     }
-    for (const beam of beams) {
-      if (finished.length >= beamWidth) break;
-      if (beam.tokens.length > 0 && beam.tokens[beam.tokens.length - 1] !== eos)
-        finished.push({ ...beam, score: rank(beam) });
-    }
-    return finished.sort((a, b) => b.score - a.score);
+    for (const beam of beams) if (beam.tokens.length > 0) finish(beam);
+    return finished;
   });
 }

@@ -122,6 +122,40 @@ describe('beam search', () => {
     });
   });
 
+  it('does not let unlikely early stops crowd out a likelier longer answer', () => {
+    // After the prompt: A 0.90, EOS 0.05, B 0.05; after A: C 0.95; after A C: EOS 0.99. Every
+    // other prefix stops at once with probability 0.6. The best output is "A C EOS".
+    const [A, C, STOP] = [0, 2, 3];
+    const next = (prefix: number[]): number[] => {
+      const key = prefix.join(',');
+      const p =
+        key === ''
+          ? [0.9, 0.05, 0, 0.05]
+          : key === '0'
+            ? [0.01, 0.01, 0.95, 0.03]
+            : key === '0,2'
+              ? [0, 0, 0.01, 0.99]
+              : [0.1, 0.1, 0.2, 0.6];
+      return p.map((v) => Math.log(v + 1e-12));
+    };
+    const model: Decodable<number[][]> = {
+      start: (n) => Array.from({ length: n }, () => []),
+      step: (state, tokens) => {
+        const grown = state.map((p, i) => [...p, ...(tokens[i] ?? [])].filter((t) => t !== 9));
+        return {
+          logits: tensor(
+            grown.map((p) => next(p)),
+            { dtype: 'float64' },
+          ),
+          state: grown,
+        };
+      },
+      reorder: (state, rows) => rows.map((r) => [...(state[r] ?? [])]),
+    };
+    const [best] = beamSearch(model, { prompt: [9], maxNewTokens: 6, eos: STOP, beamWidth: 2 });
+    expect(best?.tokens).toEqual([A, C, STOP]);
+  });
+
   it('rejects a bad beam width', () => {
     expect(() => beamSearch(tableModel(), { prompt: [0], maxNewTokens: 2, beamWidth: 0 })).toThrow(
       'beamSearch: beamWidth must be a positive integer; got 0',
