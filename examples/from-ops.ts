@@ -4,7 +4,7 @@
  * vocabulary predicts the next word. Trained with plain SGD; the loss falls as it learns, down to
  * the floor set by contexts such as "on the" that two words cannot disambiguate.
  *
- * Run: npm run demo
+ * Run: npx tsx examples/from-ops.ts
  */
 import { crossEntropy, indexSelect, manualSeed, noGrad, randn, type Tensor, zeros } from 'seqgrad';
 
