@@ -1,13 +1,15 @@
 /**
  * Batched matrix product on the typed arrays. Each matrix is read through its strides, so a
  * transposed view (as in `q · kᵀ` or the backward pass's `grad · bᵀ`) feeds the kernel without a
- * copy. Large products pack their operands into panels and run a register-tiled 4×4
- * micro-kernel (16 accumulators in locals, each loaded value used four times); small ones, such
- * as the per-head products of attention, run a direct loop that allocates nothing.
+ * copy. Large float32 products run the WebAssembly SIMD kernel (wasm-gemm.ts) where it is
+ * available; otherwise large products pack their operands into panels and run a register-tiled
+ * 4×4 micro-kernel (16 accumulators in locals, each loaded value used four times); small ones,
+ * such as the per-head products of attention, run a direct loop that allocates nothing.
  * @module
  */
 import { allocate, dtypeOf, type FloatArray, type NDArray, planRows, wrap } from './ndarray.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from './shape.js';
+import { wasmGemm } from './wasm-gemm.js';
 
 /** Rows and columns of the micro-kernel's tile of C. */
 const MR = 4;
@@ -246,6 +248,10 @@ function gemm(
   if (M * N * K <= SMALL) {
     smallGemm(A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff, M, N, K);
     return;
+  }
+  // Float32 goes to the WebAssembly SIMD kernel where it runs (float64 stays here, exact).
+  if (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) {
+    if (wasmGemm(A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff, M, N, K)) return;
   }
   for (let k0 = 0; k0 < K; k0 += KC) {
     const depth = Math.min(KC, K - k0);

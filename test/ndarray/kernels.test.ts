@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erf } from '../../src/ndarray/erf.js';
 import { matmul } from '../../src/ndarray/matmul.js';
 import { expand, permute, slice } from '../../src/ndarray/movement.js';
@@ -8,6 +8,7 @@ import { contiguous, copy, isContiguous, planRows, wrap } from '../../src/ndarra
 import { normal } from '../../src/ndarray/random.js';
 import { sumAxes } from '../../src/ndarray/reduce.js';
 import { softmax } from '../../src/ndarray/softmax.js';
+import { useWasmGemm } from '../../src/ndarray/wasm-gemm.js';
 import { assertClose } from '../helpers/assert-close.js';
 
 const rng = seedrandom('kernels');
@@ -61,70 +62,89 @@ describe('row plans', () => {
   });
 });
 
-describe('matmul kernel', () => {
-  // Sizes that are not multiples of the 4-wide unrolling, to reach every remainder loop.
-  const [M, K, N] = [7, 5, 6];
-  const layouts: Array<[string, () => [NDArray, NDArray]]> = [
-    ['row-major × row-major', () => [random([M, K]), random([K, N])]],
-    ['row-major × transposed view', () => [random([M, K]), permute(random([N, K]), [1, 0])]],
-    ['transposed view × row-major', () => [permute(random([K, M]), [1, 0]), random([K, N])]],
-    [
-      'transposed × transposed',
-      () => [permute(random([K, M]), [1, 0]), permute(random([N, K]), [1, 0])],
-    ],
-    [
-      'sliced (strided) operands',
-      () => [slice(random([M, K + 3]), 1, 2, K), slice(random([K, N + 2]), 1, 1, N)],
-    ],
-  ];
-  for (const [name, make] of layouts) {
-    it(`agrees with the triple loop for ${name}`, () => {
-      const [a, b] = make();
-      assertClose(toNested(matmul(a, b)), naiveMatmul(a, b), { atol: 1e-12 });
+for (const kernel of ['wasm', 'js'] as const)
+  describe(`matmul kernel (${kernel})`, () => {
+    beforeAll(() => {
+      // The WebAssembly SIMD kernel must be available here (Node 20); the JS kernel is its fallback.
+      expect(useWasmGemm(kernel === 'wasm' ? 'auto' : 'js')).toBe(kernel === 'wasm');
     });
-  }
-
-  // Large enough for the packed path: M crosses the 128-row block, K the 256-deep block, and
-  // neither M nor N is a multiple of the 4×4 tile.
-  const [bigM, bigK, bigN] = [133, 301, 31];
-  const bigLayouts: Array<[string, () => [NDArray, NDArray]]> = [
-    ['row-major', () => [random([bigM, bigK]), random([bigK, bigN])]],
-    [
-      'transposed views',
-      () => [permute(random([bigK, bigM]), [1, 0]), permute(random([bigN, bigK]), [1, 0])],
-    ],
-    [
-      'sliced operands',
-      () => [
-        slice(random([bigM, bigK + 5]), 1, 3, bigK),
-        slice(random([bigK, bigN + 4]), 1, 2, bigN),
+    afterAll(() => {
+      useWasmGemm('auto');
+    });
+    const dtypes = kernel === 'wasm' ? (['float32'] as const) : (['float64'] as const);
+    const random = (shape: number[]) => normal(shape, dtypes[0], rng);
+    const tolerance = kernel === 'wasm' ? { atol: 1e-4, rtol: 1e-4 } : { atol: 1e-11 };
+    // Sizes that are not multiples of the 4-wide unrolling, to reach every remainder loop.
+    const [M, K, N] = [7, 5, 6];
+    const layouts: Array<[string, () => [NDArray, NDArray]]> = [
+      ['row-major × row-major', () => [random([M, K]), random([K, N])]],
+      ['row-major × transposed view', () => [random([M, K]), permute(random([N, K]), [1, 0])]],
+      ['transposed view × row-major', () => [permute(random([K, M]), [1, 0]), random([K, N])]],
+      [
+        'transposed × transposed',
+        () => [permute(random([K, M]), [1, 0]), permute(random([N, K]), [1, 0])],
       ],
-    ],
-  ];
-  for (const [name, make] of bigLayouts) {
-    it(`agrees with the triple loop on a packed, blocked product (${name})`, () => {
-      const [a, b] = make();
-      assertClose(toNested(matmul(a, b)), naiveMatmul(a, b), { atol: 1e-11 });
+      [
+        'sliced (strided) operands',
+        () => [slice(random([M, K + 3]), 1, 2, K), slice(random([K, N + 2]), 1, 1, N)],
+      ],
+    ];
+    for (const [name, make] of layouts) {
+      it(`agrees with the triple loop for ${name}`, () => {
+        const [a, b] = make();
+        assertClose(
+          toNested(matmul(a, b)),
+          naiveMatmul(a, b),
+          kernel === 'wasm' ? tolerance : { atol: 1e-12 },
+        );
+      });
+    }
+
+    // Large enough for the packed path: M crosses the 128-row block, K the 256-deep block, and
+    // neither M nor N is a multiple of the 4×4 tile.
+    const [bigM, bigK, bigN] = [133, 301, 31];
+    const bigLayouts: Array<[string, () => [NDArray, NDArray]]> = [
+      ['row-major', () => [random([bigM, bigK]), random([bigK, bigN])]],
+      [
+        'transposed views',
+        () => [permute(random([bigK, bigM]), [1, 0]), permute(random([bigN, bigK]), [1, 0])],
+      ],
+      [
+        'sliced operands',
+        () => [
+          slice(random([bigM, bigK + 5]), 1, 3, bigK),
+          slice(random([bigK, bigN + 4]), 1, 2, bigN),
+        ],
+      ],
+    ];
+    for (const [name, make] of bigLayouts) {
+      it(`agrees with the triple loop on a packed, blocked product (${name})`, () => {
+        const [a, b] = make();
+        assertClose(toNested(matmul(a, b)), naiveMatmul(a, b), tolerance);
+      });
+    }
+
+    it('broadcasts batch axes', () => {
+      const a = random([2, 1, 3, 4]);
+      const b = random([5, 4, 6]);
+      const c = matmul(a, b);
+      expect(c.shape).toEqual([2, 5, 3, 6]);
+      const expected = naiveMatmul(
+        a.pick(1, 0, null, null) as NDArray,
+        b.pick(3, null, null) as NDArray,
+      );
+      assertClose(
+        toNested(c.pick(1, 3, null, null) as NDArray),
+        expected,
+        kernel === 'wasm' ? tolerance : { atol: 1e-12 },
+      );
     });
-  }
 
-  it('broadcasts batch axes', () => {
-    const a = random([2, 1, 3, 4]);
-    const b = random([5, 4, 6]);
-    const c = matmul(a, b);
-    expect(c.shape).toEqual([2, 5, 3, 6]);
-    const expected = naiveMatmul(
-      a.pick(1, 0, null, null) as NDArray,
-      b.pick(3, null, null) as NDArray,
-    );
-    assertClose(toNested(c.pick(1, 3, null, null) as NDArray), expected, { atol: 1e-12 });
+    it('handles empty inner and outer sizes', () => {
+      expect(Array.from(matmul(random([2, 0]), random([0, 3])).data)).toEqual([0, 0, 0, 0, 0, 0]);
+      expect(matmul(random([0, 4]), random([4, 3])).shape).toEqual([0, 3]);
+    });
   });
-
-  it('handles empty inner and outer sizes', () => {
-    expect(Array.from(matmul(random([2, 0]), random([0, 3])).data)).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(matmul(random([0, 4]), random([4, 3])).shape).toEqual([0, 3]);
-  });
-});
 
 describe('reductions', () => {
   it('sums over any set of axes of a strided view', () => {

@@ -1,0 +1,106 @@
+/**
+ * The WebAssembly SIMD matmul kernel for float32 (gemm.wat): loading, memory and operand packing.
+ * Wherever WebAssembly SIMD cannot be compiled (an old engine, or a Content-Security-Policy
+ * without 'wasm-unsafe-eval') it reports itself unavailable and the JavaScript kernel runs.
+ * @module
+ */
+import { GEMM_WASM_BASE64 } from './wasm/gemm-binary.js';
+
+/** The slice of the WebAssembly API this file uses (the project's `lib` has no DOM types). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+interface Kernel {
+  gemm: (a: number, bp: number, c: number, M: number, N: number, K: number) => void;
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+}
+
+let kernel: Kernel | null | undefined;
+let enabled = true;
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The compiled kernel, or null where it cannot run. Compiled once, synchronously (664 bytes). */
+function load(): Kernel | null {
+  if (kernel !== undefined) return kernel;
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  try {
+    if (!wasm) throw new Error('no WebAssembly');
+    const module = new wasm.Module(decodeBase64(GEMM_WASM_BASE64));
+    const exports = new wasm.Instance(module, {}).exports as unknown as Kernel;
+    kernel = { gemm: exports.gemm, memory: exports.memory };
+  } catch {
+    kernel = null;
+  }
+  return kernel;
+}
+
+/**
+ * @internal Chooses the kernel: `'auto'` (the default) uses WebAssembly where it runs, `'js'`
+ * forces the JavaScript kernel (tests run both). Returns whether WebAssembly is in use.
+ */
+export function useWasmGemm(mode: 'auto' | 'js'): boolean {
+  enabled = mode === 'auto';
+  return enabled && load() !== null;
+}
+
+/**
+ * `C = A · B` for float32 through the WebAssembly kernel: A and B are read through their strides
+ * and packed (rows padded to a multiple of 4, columns to a multiple of 8, with zeros) into the
+ * module's memory; the valid part of the result is copied into `C` at `cOff`. Returns false
+ * (having done nothing) when the kernel is unavailable or disabled.
+ */
+export function wasmGemm(
+  A: Float32Array,
+  aOff: number,
+  ars: number,
+  acs: number,
+  B: Float32Array,
+  bOff: number,
+  brs: number,
+  bcs: number,
+  C: Float32Array,
+  cOff: number,
+  M: number,
+  N: number,
+  K: number,
+): boolean {
+  const k = enabled ? load() : null;
+  if (!k) return false;
+  const Mp = Math.ceil(M / 4) * 4;
+  const Np = Math.ceil(N / 8) * 8;
+  const aAt = 0;
+  const bAt = Mp * K;
+  const cAt = bAt + K * Np;
+  const bytes = (cAt + Mp * Np) * 4;
+  const have = k.memory.buffer.byteLength;
+  if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  const mem = new Float32Array(k.memory.buffer);
+  for (let i = 0; i < Mp; i++) {
+    const to = aAt + i * K;
+    if (i >= M) {
+      mem.fill(0, to, to + K);
+      continue;
+    }
+    const from = aOff + i * ars;
+    if (acs === 1) mem.set(A.subarray(from, from + K), to);
+    else for (let kk = 0; kk < K; kk++) mem[to + kk] = A[from + kk * acs] as number;
+  }
+  for (let p = 0; p < Np / 8; p++) {
+    for (let kk = 0; kk < K; kk++) {
+      const to = bAt + (p * K + kk) * 8;
+      const from = bOff + kk * brs + p * 8 * bcs;
+      for (let j = 0; j < 8; j++) mem[to + j] = p * 8 + j < N ? (B[from + j * bcs] as number) : 0;
+    }
+  }
+  k.gemm(aAt * 4, bAt * 4, cAt * 4, Mp, Np, K);
+  for (let i = 0; i < M; i++) C.set(mem.subarray(cAt + i * Np, cAt + i * Np + N), cOff + i * N);
+  return true;
+}
