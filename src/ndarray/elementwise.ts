@@ -5,8 +5,17 @@
  * @module
  */
 import { erf } from './erf.js';
-import { allocate, dtypeOf, type FloatArray, type NDArray, planRows, wrap } from './ndarray.js';
-import { broadcastShapes, broadcastStrides, sizeOf } from './shape.js';
+import {
+  allocate,
+  contiguous,
+  dtypeOf,
+  type FloatArray,
+  isContiguous,
+  type NDArray,
+  planRows,
+  wrap,
+} from './ndarray.js';
+import { broadcastShapes, broadcastStrides, sameShape, sizeOf } from './shape.js';
 
 type Row1 = (x: FloatArray, xo: number, xs: number, out: FloatArray, oo: number, n: number) => void;
 type Row2 = (
@@ -24,6 +33,10 @@ type Row2 = (
 /** Applies a row kernel to every row of `a`; the result is a new row-major array. */
 function map(a: NDArray, row: Row1): NDArray {
   const out = allocate(a.size, dtypeOf(a));
+  if (isContiguous(a)) {
+    row(a.data, a.offset, 1, out, 0, a.size); // the common case: one row, no plan to build
+    return wrap(out, a.shape);
+  }
   const plan = planRows(a.shape, [a.stride], [a.offset]);
   const starts = plan.offsets[0] as Int32Array;
   const step = plan.steps[0] as number;
@@ -37,6 +50,29 @@ function map(a: NDArray, row: Row1): NDArray {
  * checked that they broadcast and share a dtype).
  */
 function zip(a: NDArray, b: NDArray, row: Row2): NDArray {
+  // The common cases in one row, with no plan to build: equal contiguous shapes, or a scalar.
+  if (isContiguous(a) && isContiguous(b)) {
+    const scalarB = b.size === 1 && a.size !== 1;
+    const scalarA = a.size === 1 && b.size !== 1;
+    if (scalarA || scalarB || sameShape(a.shape, b.shape)) {
+      const like = scalarA ? b : a;
+      if ((!scalarA && !scalarB) || like.shape.length >= (scalarA ? a : b).shape.length) {
+        const out = allocate(like.size, dtypeOf(a));
+        row(
+          a.data,
+          a.offset,
+          scalarA ? 0 : 1,
+          b.data,
+          b.offset,
+          scalarB ? 0 : 1,
+          out,
+          0,
+          like.size,
+        );
+        return wrap(out, like.shape);
+      }
+    }
+  }
   const shape = broadcastShapes('zip', a.shape, b.shape);
   const out = allocate(sizeOf(shape), dtypeOf(a));
   const plan = planRows(
@@ -202,3 +238,15 @@ export const greater = (a: NDArray, b: NDArray): NDArray =>
     for (let i = 0; i < n; i++)
       o[oo + i] = (x[xo + i * xs] as number) > (y[yo + i * ys] as number) ? 1 : 0;
   });
+
+/** Adds `bias (n)` to every row of the contiguous, freshly allocated `out (rows, n)`, in place. */
+export function addRowsInPlace(out: NDArray, bias: NDArray): void {
+  const n = bias.size;
+  const o = out.data;
+  const b = contiguous(bias);
+  const bd = b.data;
+  const bo = b.offset;
+  for (let start = out.offset; start < out.offset + out.size; start += n) {
+    for (let j = 0; j < n; j++) o[start + j] = (o[start + j] as number) + (bd[bo + j] as number);
+  }
+}
