@@ -38,7 +38,6 @@ export {
 } from './ops/composite/attention.js';
 export { dropout } from './ops/composite/dropout.js';
 export { maskedFill, sqrt } from './ops/composite/elementwise.js';
-export { linear } from './ops/composite/linear.js';
 export { type MseLossOptions, mseLoss } from './ops/composite/losses.js';
 export { mean } from './ops/composite/reduce.js';
 export { select, squeeze, stack, transpose, unsqueeze } from './ops/composite/shape.js';
@@ -66,6 +65,7 @@ export {
 export { add, div, mul, sub } from './ops/primitive/elementwise.js';
 export { type IndexLike, indexSelect } from './ops/primitive/index-select.js';
 export { layerNorm } from './ops/primitive/layer-norm.js';
+export { linear } from './ops/primitive/linear.js';
 export { matmul } from './ops/primitive/matmul.js';
 export { concat, expand, narrow, permute, reshape } from './ops/primitive/movement.js';
 export { max, sum } from './ops/primitive/reduce.js';

@@ -5,7 +5,7 @@
 import type { Tensor } from '../autograd/tensor.js';
 import { checkShapes } from '../errors.js';
 import type { Rng } from '../ndarray/random.js';
-import { linear } from '../ops/composite/linear.js';
+import { linear } from '../ops/primitive/linear.js';
 import { expectInput, expectPositiveInt } from './checks.js';
 import { uniform } from './init.js';
 import { Module, type Parameter } from './module.js';

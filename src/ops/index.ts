@@ -12,6 +12,7 @@ export * from './primitive/cross-entropy.js';
 export * from './primitive/elementwise.js';
 export * from './primitive/index-select.js';
 export * from './primitive/layer-norm.js';
+export * from './primitive/linear.js';
 export * from './primitive/matmul.js';
 export * from './primitive/movement.js';
 export * from './primitive/reduce.js';

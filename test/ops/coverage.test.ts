@@ -21,6 +21,7 @@ const differentiableOps = [
   'mean',
   'max',
   'matmul',
+  'linear',
   'reshape',
   'permute',
   'transpose',

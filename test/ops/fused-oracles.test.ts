@@ -75,6 +75,16 @@ function compare(
 }
 
 describe('fused ops agree with their composite oracles (float64)', () => {
+  it('linear', () => {
+    const w = sg.randn([5, 4], { dtype: 'float64', rng: seedrandom('lw') });
+    const b = sg.randn([5], { dtype: 'float64', rng: seedrandom('lb') });
+    compare(
+      (x) => sg.linear(x, w, b),
+      (x) => sg.matmul(x, w.transpose(0, 1)).add(b),
+      [2, 3, 4],
+      'lx',
+    );
+  });
   it('softmax over a middle axis', () =>
     compare(
       (x) => x.softmax(1),

@@ -157,6 +157,24 @@ export const opTable: OpCase[] = [
     ],
   },
   {
+    op: 'linear',
+    name: 'linear [2,3,4]·[5,4]ᵀ+[5]',
+    fn: (x, w, b) => sg.linear(x, w, b),
+    inputShapes: [[2, 3, 4], [5, 4], [5]],
+  },
+  {
+    op: 'linear',
+    name: 'linear of a vector, no bias',
+    fn: (x, w) => sg.linear(x, w),
+    inputShapes: [[4], [3, 4]],
+  },
+  {
+    op: 'linear',
+    name: 'linear of a transposed view',
+    fn: (x, w, b) => sg.linear(sg.transpose(x, 0, 1), w, b),
+    inputShapes: [[4, 3], [5, 4], [5]],
+  },
+  {
     op: 'reshape',
     name: 'reshape [2,3,4] -> [4,-1]',
     fn: (a) => sg.reshape(a, [4, -1]),
