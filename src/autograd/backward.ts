@@ -6,11 +6,11 @@
  */
 import { formatShape } from '../errors.js';
 import { add } from '../ndarray/elementwise.js';
-import { reshape } from '../ndarray/movement.js';
-import { copy, dtypeOf, isContiguous, type NDArray } from '../ndarray/ndarray.js';
+import { reshape, slice } from '../ndarray/movement.js';
+import { addInto, copy, dtypeOf, isContiguous, type NDArray, zerosND } from '../ndarray/ndarray.js';
 import { sumAxes } from '../ndarray/reduce.js';
 import { sameShape } from '../ndarray/shape.js';
-import { Tensor } from './tensor.js';
+import { type SliceGradient, Tensor } from './tensor.js';
 
 /**
  * Sums `grad` over the axes that broadcasting added or stretched, so it takes `shape`.
@@ -66,8 +66,36 @@ interface Pending {
   owned: boolean;
 }
 
-function accumulate(pending: Map<Tensor, Pending>, tensor: Tensor, grad: NDArray): void {
+function accumulate(
+  pending: Map<Tensor, Pending>,
+  tensor: Tensor,
+  grad: NDArray | SliceGradient,
+): void {
   const existing = pending.get(tensor);
+  if (!(grad instanceof Object && 'kind' in grad)) {
+    accumulateDense(pending, tensor, grad as NDArray, existing);
+    return;
+  }
+  // A slice's gradient goes straight into its region of one owned, full-size buffer.
+  let entry = existing;
+  if (!entry) {
+    entry = { array: zerosND(grad.shape, dtypeOf(grad.grad)), owned: true };
+  } else if (!entry.owned) {
+    entry = { array: copy(entry.array), owned: true };
+  }
+  pending.set(tensor, entry);
+  addInto(
+    slice(entry.array, grad.axis, grad.start, grad.grad.shape[grad.axis] as number),
+    grad.grad,
+  );
+}
+
+function accumulateDense(
+  pending: Map<Tensor, Pending>,
+  tensor: Tensor,
+  grad: NDArray,
+  existing: Pending | undefined,
+): void {
   if (!existing) {
     pending.set(tensor, { array: grad, owned: false });
   } else if (existing.owned) {
@@ -123,12 +151,14 @@ export function runBackward(root: Tensor, grad: NDArray): void {
     node.inputs.forEach((input, k) => {
       const g = grads[k];
       if (!input.requiresGrad || !g) return;
-      if (dtypeOf(g) !== input.dtype) {
+      const isSlice = 'kind' in g;
+      const dtype = dtypeOf(isSlice ? g.grad : g);
+      if (dtype !== input.dtype) {
         throw new Error(
-          `internal: ${node.op} returned a ${dtypeOf(g)} gradient for a ${input.dtype} input`,
+          `internal: ${node.op} returned a ${dtype} gradient for a ${input.dtype} input`,
         );
       }
-      accumulate(pending, input, sumToShape(g, input.data.shape, node.op));
+      accumulate(pending, input, isSlice ? g : sumToShape(g, input.data.shape, node.op));
     });
   }
 }

@@ -18,7 +18,26 @@ import { runBackward } from './backward.js';
 export type Backward = (
   grad: NDArray,
   needsGrad: readonly boolean[],
-) => ReadonlyArray<NDArray | null>;
+) => ReadonlyArray<NDArray | SliceGradient | null>;
+
+/**
+ * A gradient that is zero outside entries `[start, start + grad.shape[axis])` of `axis` of an
+ * input of `shape`: what a slicing op returns instead of a zero-padded full-size copy, so that
+ * T slices of one tensor (an unrolled sequence, the q/k/v thirds of a packed projection) cost
+ * one buffer, not T.
+ */
+export interface SliceGradient {
+  /** Marks the sparse form. */
+  readonly kind: 'slice';
+  /** The input's full shape. */
+  readonly shape: readonly number[];
+  /** The sliced axis. */
+  readonly axis: number;
+  /** Where the slice starts on that axis. */
+  readonly start: number;
+  /** The gradient of the slice. */
+  readonly grad: NDArray;
+}
 
 /** How a non-leaf tensor was made: by which op, from which inputs, and how to differentiate it. */
 export interface Node {

@@ -54,18 +54,6 @@ export function concat(arrays: readonly NDArray[], axis: number): NDArray {
   return out;
 }
 
-/** A zero array of `shape` with `grad` written into the slice `[start, start + length)` of `axis`. */
-export function padSlice(
-  grad: NDArray,
-  shape: readonly number[],
-  axis: number,
-  start: number,
-): NDArray {
-  const out = zerosND(shape, dtypeOf(grad));
-  assignInto(slice(out, axis, start, grad.shape[axis] as number), grad);
-  return out;
-}
-
 /** Entries `indices` of `axis` (indices already validated); the result has `indices.length` there. */
 export function indexSelect(a: NDArray, axis: number, indices: Int32Array): NDArray {
   const x = contiguous(a);

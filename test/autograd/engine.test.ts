@@ -56,6 +56,40 @@ describe('backward', () => {
     expect(w.grad?.toArray()).toEqual([1, 2]);
   });
 
+  it('adds the gradients of overlapping slices and of dense uses of the same tensor', () => {
+    const x = tensor([1, 2, 3, 4], { requiresGrad: true });
+    const loss = x
+      .narrow(0, 0, 3)
+      .mul(tensor([1, 10, 100]))
+      .sum() // slice [0, 3)
+      .add(
+        x
+          .narrow(0, 2, 2)
+          .mul(tensor([1000, 10000]))
+          .sum(),
+      ) //      slice [2, 4)
+      .add(x.mul(2).sum()); //                                          the whole tensor
+    loss.backward();
+    expect(x.grad?.toArray()).toEqual([3, 12, 1102, 10002]);
+    x.narrow(0, 1, 1).sum().backward(); // accumulates across calls, as dense gradients do
+    expect(x.grad?.toArray()).toEqual([3, 13, 1102, 10002]);
+  });
+
+  it('never writes a slice gradient into an array another input also received', () => {
+    // add's backward hands the same gradient array to both inputs; the slice of h must not
+    // modify the copy that w receives.
+    for (const sliceFirst of [false, true]) {
+      const x = tensor([1, 2, 3], { requiresGrad: true });
+      const w = tensor([10, 20, 30], { requiresGrad: true });
+      const h = x.mul(1);
+      const dense = h.add(w.mul(1)).mul(tensor([1, 1, 1])); // add passes one array to both sides
+      const sliced = h.narrow(0, 0, 1).mul(5);
+      (sliceFirst ? sliced.sum().add(dense.sum()) : dense.sum().add(sliced.sum())).backward();
+      expect(w.grad?.toArray()).toEqual([1, 1, 1]);
+      expect(x.grad?.toArray()).toEqual([6, 1, 1]);
+    }
+  });
+
   it('backpropagates through a 10,000-step chain without overflowing the stack', () => {
     const h0 = tensor([0.5], { requiresGrad: true, dtype: 'float64' });
     let h = h0;

@@ -114,7 +114,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   }
   const shape = x.data.shape;
   return record('narrow', [x], nd.slice(x.data, axis, start, length), (grad) => [
-    nd.padSlice(grad, shape, axis, start),
+    { kind: 'slice', shape, axis, start, grad },
   ]);
 }
 
