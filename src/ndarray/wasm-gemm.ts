@@ -53,7 +53,7 @@ export function useWasmGemm(mode: 'auto' | 'js'): boolean {
 
 /**
  * `C = A · B` for float32 through the WebAssembly kernel: A and B are read through their strides
- * and packed (rows padded to a multiple of 4, columns to a multiple of 8, with zeros) into the
+ * and copied (rows padded to a multiple of 4, columns to a multiple of 8, with zeros) into the
  * module's memory; the valid part of the result is copied into `C` at `cOff`. Returns false
  * (having done nothing) when the kernel is unavailable or disabled.
  */
@@ -74,6 +74,41 @@ export function wasmGemm(
 ): boolean {
   const k = enabled ? load() : null;
   if (!k) return false;
+  if (brs === 1 && bcs !== 1 && M <= 32) {
+    // B is a transposed view (x · Wᵀ in every linear layer) and A has few rows (an RNN step):
+    // gathering B's columns would cost more than the product. Compute Cᵀ = Bᵀ · Aᵀ instead:
+    // Bᵀ's rows copy as blocks, and only the small A is gathered.
+    const t = run(k, B, bOff, bcs, 1, A, aOff, acs, ars, N, M, K);
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) C[cOff + i * N + j] = t.mem[t.at + j * t.stride + i] as number;
+    }
+    return true;
+  }
+  const out = run(k, A, aOff, ars, acs, B, bOff, brs, bcs, M, N, K);
+  for (let i = 0; i < M; i++) {
+    C.set(out.mem.subarray(out.at + i * out.stride, out.at + i * out.stride + N), cOff + i * N);
+  }
+  return true;
+}
+
+/**
+ * Copies A (rows padded to a multiple of 4) and B (columns padded to a multiple of 8) into the
+ * module's memory, row-major, and runs the kernel; returns where the (M × stride) result starts.
+ */
+function run(
+  k: Kernel,
+  A: Float32Array,
+  aOff: number,
+  ars: number,
+  acs: number,
+  B: Float32Array,
+  bOff: number,
+  brs: number,
+  bcs: number,
+  M: number,
+  N: number,
+  K: number,
+): { mem: Float32Array; at: number; stride: number } {
   const Mp = Math.ceil(M / 4) * 4;
   const Np = Math.ceil(N / 8) * 8;
   const aAt = 0;
@@ -93,14 +128,14 @@ export function wasmGemm(
     if (acs === 1) mem.set(A.subarray(from, from + K), to);
     else for (let kk = 0; kk < K; kk++) mem[to + kk] = A[from + kk * acs] as number;
   }
-  for (let p = 0; p < Np / 8; p++) {
-    for (let kk = 0; kk < K; kk++) {
-      const to = bAt + (p * K + kk) * 8;
-      const from = bOff + kk * brs + p * 8 * bcs;
-      for (let j = 0; j < 8; j++) mem[to + j] = p * 8 + j < N ? (B[from + j * bcs] as number) : 0;
-    }
+  // B row-major with its rows padded to Np columns: a block copy per row when rows are contiguous.
+  for (let kk = 0; kk < K; kk++) {
+    const to = bAt + kk * Np;
+    const from = bOff + kk * brs;
+    if (bcs === 1) mem.set(B.subarray(from, from + N), to);
+    else for (let j = 0; j < N; j++) mem[to + j] = B[from + j * bcs] as number;
+    if (Np > N) mem.fill(0, to + N, to + Np);
   }
   k.gemm(aAt * 4, bAt * 4, cAt * 4, Mp, Np, K);
-  for (let i = 0; i < M; i++) C.set(mem.subarray(cAt + i * Np, cAt + i * Np + N), cOff + i * N);
-  return true;
+  return { mem, at: cAt, stride: Np };
 }
