@@ -28,18 +28,24 @@ export function softmax(a: NDArray, axis: number, log: boolean): NDArray {
         const v = src[x.offset + start + k * inner] as number;
         if (v > max || Number.isNaN(v)) max = v;
       }
-      let sum = 0;
-      for (let k = 0; k < n; k++)
-        sum += Math.exp((src[x.offset + start + k * inner] as number) - max);
       if (log) {
+        let sum = 0;
+        for (let k = 0; k < n; k++)
+          sum += Math.exp((src[x.offset + start + k * inner] as number) - max);
         const logSum = Math.log(sum) + max;
         for (let k = 0; k < n; k++)
           out[start + k * inner] = (src[x.offset + start + k * inner] as number) - logSum;
       } else {
+        // One exp per element: store the exponentials, then scale them by 1 / Σ.
+        let sum = 0;
         for (let k = 0; k < n; k++) {
-          out[start + k * inner] =
-            Math.exp((src[x.offset + start + k * inner] as number) - max) / sum;
+          const e = Math.exp((src[x.offset + start + k * inner] as number) - max);
+          out[start + k * inner] = e;
+          sum += e;
         }
+        const scale = 1 / sum;
+        for (let k = 0; k < n; k++)
+          out[start + k * inner] = (out[start + k * inner] as number) * scale;
       }
     }
   }
