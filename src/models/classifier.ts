@@ -6,7 +6,7 @@ import type { Tensor } from '../autograd/tensor.js';
 import type { Rng } from '../ndarray/random.js';
 import type { KeyPaddingMask } from '../nn/attention/masks.js';
 import { expectPositiveInt } from '../nn/checks.js';
-import { Embedding, type Ids } from '../nn/embedding.js';
+import type { Embedding, Ids } from '../nn/embedding.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
@@ -16,7 +16,7 @@ import { Encoder } from '../nn/transformer/stacks.js';
 import { tensor } from '../ops/creation.js';
 import { div, mul } from '../ops/primitive/elementwise.js';
 import { sum } from '../ops/primitive/reduce.js';
-import { embedTokens } from './token-embedding.js';
+import { embedTokens, transformerEmbedding } from './token-embedding.js';
 
 /** Options of {@link TransformerClassifier}. */
 export interface ClassifierOptions {
@@ -38,7 +38,7 @@ export interface ClassifierOptions {
 
 /**
  * An encoder-only transformer (the BERT type) that reads a whole sequence in both directions
- * and classifies it: embeddings · √D plus sinusoidal positions, a pre-LN encoder stack with a
+ * and classifies it: embeddings (from N(0, 1/D)) · √D plus sinusoidal positions, a pre-LN encoder stack with a
  * final LayerNorm, the mean over the non-padding positions, and a linear head.
  *
  * Keys: `embedding.weight`, `encoder.layers.N.*`, `encoder.norm.*`, `head.weight`, `head.bias`.
@@ -69,7 +69,7 @@ export class TransformerClassifier extends Module {
     const r = rng ? { rng } : {};
     expectPositiveInt('TransformerClassifier', 'vocabSize', vocabSize);
     expectPositiveInt('TransformerClassifier', 'numClasses', numClasses);
-    this.embedding = this.registerModule('embedding', new Embedding(vocabSize, dModel, r));
+    this.embedding = this.registerModule('embedding', transformerEmbedding(vocabSize, dModel, r));
     this.positions = this.registerModule(
       'positions',
       new PositionalEncoding(dModel, { maxLen, dropout, ...r }),

@@ -21,4 +21,4 @@ export {
   type Seq2SeqState,
   Seq2SeqTransformer,
 } from './seq2seq.js';
-export { embedTokens } from './token-embedding.js';
+export { embedTokens, transformerEmbedding } from './token-embedding.js';

@@ -8,7 +8,7 @@ import type { Rng } from '../ndarray/random.js';
 import type { AttentionCache } from '../nn/attention/attention-cache.js';
 import type { KeyPaddingMask } from '../nn/attention/masks.js';
 import { expectPositiveInt } from '../nn/checks.js';
-import { Embedding, type Ids } from '../nn/embedding.js';
+import type { Embedding, Ids } from '../nn/embedding.js';
 import { LayerNorm } from '../nn/layer-norm.js';
 import { LearnedPositionalEmbedding } from '../nn/learned-positional-embedding.js';
 import { Linear } from '../nn/linear.js';
@@ -17,7 +17,7 @@ import { PositionalEncoding } from '../nn/positional-encoding.js';
 import { EncoderLayer } from '../nn/transformer/encoder-layer.js';
 import { Encoder } from '../nn/transformer/stacks.js';
 import { narrow, reshape } from '../ops/primitive/movement.js';
-import { embedTokens } from './token-embedding.js';
+import { embedTokens, transformerEmbedding } from './token-embedding.js';
 
 /** Options of {@link TransformerLanguageModel}. */
 export interface LanguageModelOptions {
@@ -71,7 +71,7 @@ export interface FullDecodingState {
 export type LanguageModelState = CachedDecodingState | FullDecodingState;
 
 /**
- * A decoder-only transformer (the GPT type): token embeddings scaled by √D, positions, a stack
+ * A decoder-only transformer (the GPT type): token embeddings (from N(0, 1/D)) scaled by √D, positions, a stack
  * of pre-LN causal self-attention layers ({@link EncoderLayer}s with `isCausal`, as PyTorch
  * users build one from `nn.TransformerEncoder`), a final LayerNorm, and a linear head to the
  * vocabulary.
@@ -115,7 +115,7 @@ export class TransformerLanguageModel extends Module {
     const r = rng ? { rng } : {};
     this.vocabSize = expectPositiveInt('TransformerLanguageModel', 'vocabSize', vocabSize);
     this.dModel = dModel;
-    this.embedding = this.registerModule('embedding', new Embedding(vocabSize, dModel, r));
+    this.embedding = this.registerModule('embedding', transformerEmbedding(vocabSize, dModel, r));
     this.positions = this.registerModule(
       'positions',
       positional === 'learned'

@@ -7,7 +7,7 @@ import type { Decodable } from '../generation/decodable.js';
 import type { Rng } from '../ndarray/random.js';
 import type { KeyPaddingMask } from '../nn/attention/masks.js';
 import { expectPositiveInt } from '../nn/checks.js';
-import { Embedding, type Ids } from '../nn/embedding.js';
+import type { Embedding, Ids } from '../nn/embedding.js';
 import { Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
 import { PositionalEncoding } from '../nn/positional-encoding.js';
@@ -15,7 +15,7 @@ import type { DecoderLayerCache } from '../nn/transformer/decoder-layer.js';
 import { Transformer } from '../nn/transformer/stacks.js';
 import { indexSelect } from '../ops/primitive/index-select.js';
 import { lastStep } from './language-model.js';
-import { embedTokens } from './token-embedding.js';
+import { embedTokens, transformerEmbedding } from './token-embedding.js';
 
 /** Options of {@link Seq2SeqTransformer}. */
 export interface Seq2SeqOptions {
@@ -81,7 +81,7 @@ export interface Seq2SeqOutput {
 }
 
 /**
- * An encoder-decoder transformer (the translation type): source and target embeddings scaled by
+ * An encoder-decoder transformer (the translation type): source and target embeddings (from N(0, 1/D)) scaled by
  * √D, shared sinusoidal positions, a {@link Transformer}, and a linear head to the target
  * vocabulary. The decoder's cross-attention weights are the alignment between target and source
  * words.
@@ -128,11 +128,11 @@ export class Seq2SeqTransformer extends Module {
     expectPositiveInt('Seq2SeqTransformer', 'tgtVocabSize', tgtVocabSize);
     this.srcEmbedding = this.registerModule(
       'src_embedding',
-      new Embedding(srcVocabSize, dModel, r),
+      transformerEmbedding(srcVocabSize, dModel, r),
     );
     this.tgtEmbedding = this.registerModule(
       'tgt_embedding',
-      new Embedding(tgtVocabSize, dModel, r),
+      transformerEmbedding(tgtVocabSize, dModel, r),
     );
     this.positions = this.registerModule(
       'positions',

@@ -62,7 +62,9 @@ export class LearnedPositionalEmbedding extends Module {
     checkOffset('LearnedPositionalEmbedding.forward', offset);
     if (offset + (T as number) > this.maxLen) {
       throw new ShapeError(
-        `LearnedPositionalEmbedding.forward: x has T=${T}${offset ? ` at offset ${offset}` : ''} but maxLen is ${this.maxLen}; expected (B, T<=${this.maxLen - offset}, E=${this.embeddingDim}), got ${formatShape(x.data.shape)}`,
+        offset
+          ? `LearnedPositionalEmbedding.forward: positions ${offset}..${offset + (T as number) - 1} go past maxLen ${this.maxLen}; expected offset + T <= ${this.maxLen}, got offset ${offset} and x ${formatShape(x.data.shape)}`
+          : `LearnedPositionalEmbedding.forward: x has T=${T} but maxLen is ${this.maxLen}; expected (B, T<=${this.maxLen}, E=${this.embeddingDim}), got ${formatShape(x.data.shape)}`,
       );
     }
     return add(x, narrow(this.weight, 0, offset, T as number));

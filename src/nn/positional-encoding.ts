@@ -122,7 +122,9 @@ export class PositionalEncoding extends Module {
     checkOffset('PositionalEncoding.forward', offset);
     if (offset + (T as number) > this.maxLen) {
       throw new ShapeError(
-        `PositionalEncoding.forward: x has T=${T}${offset ? ` at offset ${offset}` : ''} but maxLen is ${this.maxLen}; expected (B, T<=${this.maxLen - offset}, D=${this.dModel}), got ${formatShape(x.data.shape)}`,
+        offset
+          ? `PositionalEncoding.forward: positions ${offset}..${offset + (T as number) - 1} go past maxLen ${this.maxLen}; expected offset + T <= ${this.maxLen}, got offset ${offset} and x ${formatShape(x.data.shape)}`
+          : `PositionalEncoding.forward: x has T=${T} but maxLen is ${this.maxLen}; expected (B, T<=${this.maxLen}, D=${this.dModel}), got ${formatShape(x.data.shape)}`,
       );
     }
     const rows = this.#rows(offset, T as number, x.dtype); // (T, D)
