@@ -105,8 +105,11 @@ export function runTranslation({
   log(
     `\nheld-out sentences translated exactly: ${(100 * accuracy).toFixed(1)}% of ${examples.length}`,
   );
-  for (const e of examples.slice(0, 6))
+  // Show held-out sentences where a colour has to move behind its noun.
+  const colours = /\b(red|black|white|green)\b/;
+  for (const e of examples.filter((x) => colours.test(x.en)).slice(0, 6)) {
     log(`  ${e.en}  →  ${e.got}${e.got === e.expected ? '' : `   (expected: ${e.expected})`}`);
+  }
 
   const alignment = align(model, en, fr, 'the big red dog', 'le gros chien rouge');
   log(
