@@ -18,9 +18,27 @@ export function allocate(length: number, dtype: DType): FloatArray {
   return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
 }
 
+/**
+ * The `ndarray` package compiles one class per dtype and rank with `new Function` the first time
+ * it meets them, which a Content-Security-Policy without 'unsafe-eval' (or Node's
+ * --disallow-code-generation-from-strings) forbids. Say so plainly instead of surfacing an
+ * EvalError from inside ndarray.
+ */
+export const CODE_GENERATION_MESSAGE =
+  "seqgrad cannot create arrays here: code generation from strings is disallowed. seqgrad stores tensors in the 'ndarray' package, which compiles its array classes with new Function, so a page must allow it in its Content-Security-Policy (script-src 'unsafe-eval'; add 'wasm-unsafe-eval' for the fast WebAssembly matrix kernel).";
+
+function construct(data: FloatArray, shape: number[], stride: number[], offset: number): NDArray {
+  try {
+    return ndarray(data, shape, stride, offset);
+  } catch (error) {
+    if (error instanceof EvalError) throw new Error(CODE_GENERATION_MESSAGE, { cause: error });
+    throw error;
+  }
+}
+
 /** Wraps `data` (not copied) as a row-major array of `shape` starting at `offset`. */
 export function wrap(data: FloatArray, shape: readonly number[], offset = 0): NDArray {
-  return ndarray(data, shape.slice(), rowMajorStrides(shape), offset);
+  return construct(data, shape.slice(), rowMajorStrides(shape), offset);
 }
 
 /** A view with explicit strides over the same data (used by permute, expand and slices). */
@@ -30,7 +48,7 @@ export function view(
   stride: readonly number[],
   offset: number,
 ): NDArray {
-  return ndarray(data, shape.slice(), stride.slice(), offset);
+  return construct(data, shape.slice(), stride.slice(), offset);
 }
 
 /** A new zero-filled row-major array. */
