@@ -8,6 +8,12 @@
  * @packageDocumentation
  */
 
+export {
+  AnomalyError,
+  detectAnomaly,
+  isAnomalyDetectionEnabled,
+  setAnomalyDetection,
+} from './autograd/anomaly.js';
 export { isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export {
   type GradcheckOptions,

@@ -10,6 +10,7 @@ import { reshape, slice } from '../ndarray/movement.js';
 import { addInto, copy, dtypeOf, isContiguous, type NDArray, zerosND } from '../ndarray/ndarray.js';
 import { sumAxes } from '../ndarray/reduce.js';
 import { sameShape } from '../ndarray/shape.js';
+import { checkBackward, isAnomalyDetectionEnabled } from './anomaly.js';
 import { type SliceGradient, Tensor } from './tensor.js';
 
 /**
@@ -158,6 +159,7 @@ export function runBackward(root: Tensor, grad: NDArray): void {
           `internal: ${node.op} returned a ${dtype} gradient for a ${input.dtype} input`,
         );
       }
+      if (isAnomalyDetectionEnabled()) checkBackward(node.op, k, isSlice ? g.grad : g, node.trace);
       accumulate(pending, input, isSlice ? g : sumToShape(g, input.data.shape, node.op));
     });
   }

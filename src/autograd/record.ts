@@ -3,6 +3,7 @@
  * @module
  */
 import type { NDArray } from '../ndarray/ndarray.js';
+import { callSite, checkForward, isAnomalyDetectionEnabled } from './anomaly.js';
 import { isGradEnabled } from './grad-mode.js';
 import { type Backward, Tensor } from './tensor.js';
 
@@ -17,5 +18,21 @@ export function record(
   backward: Backward,
 ): Tensor {
   const requiresGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
-  return new Tensor(output, { requiresGrad, node: requiresGrad ? { op, inputs, backward } : null });
+  if (!isAnomalyDetectionEnabled()) {
+    return new Tensor(output, {
+      requiresGrad,
+      node: requiresGrad ? { op, inputs, backward } : null,
+    });
+  }
+  const trace = callSite();
+  checkForward(
+    op,
+    inputs.map((t) => t.data),
+    output,
+    trace,
+  );
+  return new Tensor(output, {
+    requiresGrad,
+    node: requiresGrad ? { op, inputs, backward, trace } : null,
+  });
 }

@@ -47,6 +47,8 @@ export interface Node {
   readonly inputs: readonly Tensor[];
   /** Maps the output's gradient to the inputs' gradients. */
   readonly backward: Backward;
+  /** Where the op was called, recorded only under anomaly detection. */
+  readonly trace?: string;
 }
 
 /** What {@link Tensor.toArray} returns: a number for a 0-d tensor, else nested arrays. */
