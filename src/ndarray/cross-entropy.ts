@@ -42,7 +42,9 @@ export function crossEntropyRows(
     logSumExp[r] = lse;
     const nll = lse - (x.data[start + target] as number);
     const smooth = lse - sumLogits / C;
-    losses[r] = (1 - eps) * nll + eps * smooth;
+    // Without smoothing the smooth term is left out, not multiplied by 0: it is +Infinity when
+    // some logit is -Infinity, and 0 · Infinity would turn a finite loss into NaN.
+    losses[r] = eps === 0 ? nll : (1 - eps) * nll + eps * smooth;
   }
   return { losses, logSumExp };
 }

@@ -74,7 +74,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim > 2 && b.ndim <= 2) {
     // (..., M, K) · (K, N): fold the batch axes into M, so a linear layer is one matrix product
     // (and its weight gradient one product too, instead of a batch of them summed afterwards).
-    const rows = reshape(a, [a.size / K, K]);
+    // The row count from the shape, not size / K, which is 0/0 for an empty inner axis.
+    const rows = reshape(a, [a.data.shape.slice(0, -1).reduce((n, s) => n * s, 1), K]);
     const product = matmul(rows, b); // (batch·M, N) or (batch·M) for a vector b
     return reshape(product, [
       ...a.data.shape.slice(0, -1),
