@@ -85,6 +85,10 @@ export function wasmGemm(
     return true;
   }
   const out = run(k, A, aOff, ars, acs, B, bOff, brs, bcs, M, N, K);
+  if (out.stride === N) {
+    C.set(out.mem.subarray(out.at, out.at + M * N), cOff);
+    return true;
+  }
   for (let i = 0; i < M; i++) {
     C.set(out.mem.subarray(out.at + i * out.stride, out.at + i * out.stride + N), cOff + i * N);
   }
@@ -118,7 +122,9 @@ function run(
   const have = k.memory.buffer.byteLength;
   if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / 65536));
   const mem = new Float32Array(k.memory.buffer);
-  for (let i = 0; i < Mp; i++) {
+  // A and B that are already row-major and need no padding enter in one block copy each.
+  if (acs === 1 && ars === K) mem.set(A.subarray(aOff, aOff + M * K), aAt);
+  for (let i = acs === 1 && ars === K ? M : 0; i < Mp; i++) {
     const to = aAt + i * K;
     if (i >= M) {
       mem.fill(0, to, to + K);
@@ -129,7 +135,9 @@ function run(
     else for (let kk = 0; kk < K; kk++) mem[to + kk] = A[from + kk * acs] as number;
   }
   // B row-major with its rows padded to Np columns: a block copy per row when rows are contiguous.
-  for (let kk = 0; kk < K; kk++) {
+  const whole = bcs === 1 && brs === N && Np === N;
+  if (whole) mem.set(B.subarray(bOff, bOff + K * N), bAt);
+  for (let kk = whole ? K : 0; kk < K; kk++) {
     const to = bAt + kk * Np;
     const from = bOff + kk * brs;
     if (bcs === 1) mem.set(B.subarray(from, from + N), to);
