@@ -194,8 +194,7 @@ export function runNerTagging({
   for (const name of ['rnn', 'lstm'] as const) {
     // The same hidden size for both. The LSTM's forget-gate bias starts at 1 (Jozefowicz et al.
     // 2015; Keras's default) rather than PyTorch's small random value, so its memory starts open.
-    const cell = name === 'rnn' ? new RNNCell(16, 64) : new LSTMCell(16, 64);
-    if (cell instanceof LSTMCell) cell.biasIh?.data.data.fill(1, 64, 128); // rows i, f, g, o
+    const cell = name === 'rnn' ? new RNNCell(16, 64) : new LSTMCell(16, 64, { forgetBias: 1 });
     const model = tagger(longVocab, cell);
     model.train(steps, sample, log, name === 'rnn' ? 'RNN ' : 'LSTM');
     const last = model.probabilities(test).map((p, b) => {

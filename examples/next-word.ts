@@ -119,13 +119,11 @@ export function runNextWord({
   };
 
   const embedding = new Embedding(vocab.size, 16);
-  const lstm = new LSTM(16, 64);
-  const lstmHead = new Linear(64, vocab.size);
-  // PyTorch (and seqgrad) start the forget gate half open (σ(≈0)), so a clue k words back keeps
-  // about 0.5^k of itself until training learns otherwise; a bias of 1 starts the cell
+  // PyTorch (and seqgrad by default) start the forget gate half open (σ(≈0)), so a clue k words
+  // back keeps about 0.5^k of itself until training learns otherwise; a bias of 1 starts the cell
   // remembering (Jozefowicz et al. 2015; Keras's unit_forget_bias), and it finds the clue sooner.
-  for (const [name, bias] of lstm.namedParameters())
-    if (name.startsWith('bias_ih')) bias.data.data.fill(1, 64, 2 * 64); // rows i, f, g, o
+  const lstm = new LSTM(16, 64, { forgetBias: 1 });
+  const lstmHead = new Linear(64, vocab.size);
   const lstmLogits = (ids: number[][]) =>
     lstmHead.forward(lstm.forward(embedding.forward(ids)).output); // (B, T, V)
   const transformer = new TransformerLanguageModel(vocab.size, {

@@ -40,7 +40,7 @@ export {
 } from './positional-encoding.js';
 export type { CellOptions, RecurrentCell } from './recurrent/cell-base.js';
 export { GRUCell } from './recurrent/gru-cell.js';
-export { LSTMCell } from './recurrent/lstm-cell.js';
+export { LSTMCell, type LSTMCellOptions } from './recurrent/lstm-cell.js';
 export {
   type LSTMOutput,
   type RecurrentForwardOptions,
@@ -49,7 +49,7 @@ export {
   type RecurrentOutput,
 } from './recurrent/recurrent-layer.js';
 export { RNNCell, type RNNCellOptions } from './recurrent/rnn-cell.js';
-export { GRU, LSTM, RNN, type RNNOptions } from './recurrent/sequence-layers.js';
+export { GRU, LSTM, type LSTMOptions, RNN, type RNNOptions } from './recurrent/sequence-layers.js';
 export {
   DecoderLayer,
   type DecoderLayerCache,

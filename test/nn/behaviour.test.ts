@@ -6,6 +6,7 @@ import {
   Embedding,
   EncoderDecoderAttention,
   GRUCell,
+  LSTM,
   LSTMCell,
   MultiHeadAttention,
   manualSeed,
@@ -166,6 +167,22 @@ describe('attention masks', () => {
         row.reduce((a, b) => a + b),
         1,
       );
+  });
+});
+
+describe('LSTM forget bias', () => {
+  it('starts the forget gate at the given bias, split as b_ih = value and b_hh = 0', () => {
+    const cell = new LSTMCell(3, 4, { forgetBias: 1, rng: rng() });
+    const bih = cell.biasIh?.toArray() as number[];
+    const bhh = cell.biasHh?.toArray() as number[];
+    expect(bih.slice(4, 8)).toEqual([1, 1, 1, 1]);
+    expect(bhh.slice(4, 8)).toEqual([0, 0, 0, 0]);
+    expect(bih.slice(0, 4).some((v) => v !== 1)).toBe(true); // the other gates keep PyTorch's draw
+    const layer = new LSTM(3, 4, { numLayers: 2, forgetBias: 2 });
+    expect((layer.stateDict().bias_ih_l1?.toArray() as number[]).slice(4, 8)).toEqual([2, 2, 2, 2]);
+    expect(() => new LSTMCell(3, 4, { bias: false, forgetBias: 1 })).toThrow(
+      'LSTMCell: forgetBias must be a finite number and needs bias: true; got 1 with bias: false',
+    );
   });
 });
 

@@ -8,6 +8,17 @@ import { narrow } from '../../ops/primitive/movement.js';
 import { sigmoid, tanh } from '../../ops/primitive/unary.js';
 import { type CellOptions, RecurrentCell } from './cell-base.js';
 
+/** Options of {@link LSTMCell}. */
+export interface LSTMCellOptions extends CellOptions {
+  /**
+   * Start the forget gate's bias at this value instead of PyTorch's uniform draw (b_ih's forget
+   * rows = forgetBias, b_hh's = 0). 1 (Jozefowicz et al., 2015; Keras's `unit_forget_bias`)
+   * keeps the gate open at first, so the cell state carries gradients across long spans from the
+   * start. Not a PyTorch option; the parameters stay PyTorch's.
+   */
+  forgetBias?: number;
+}
+
 /**
  * One step of an LSTM, as `torch.nn.LSTMCell`, with PyTorch's gate order i, f, g, o:
  * `i = σ(·), f = σ(·), g = tanh(·), o = σ(·)` of `x · W_ihᵀ + b_ih + h · W_hhᵀ + b_hh`, then
@@ -30,8 +41,24 @@ export class LSTMCell extends RecurrentCell {
    * @param inputSize - I, the size of each input vector
    * @param hiddenSize - H, the size of the hidden and cell states
    */
-  constructor(inputSize: number, hiddenSize: number, options: CellOptions = {}) {
-    super('LSTMCell', inputSize, hiddenSize, 4, options);
+  constructor(inputSize: number, hiddenSize: number, options: LSTMCellOptions = {}) {
+    const { forgetBias, ...cellOptions } = options;
+    super('LSTMCell', inputSize, hiddenSize, 4, cellOptions);
+    if (forgetBias !== undefined) {
+      if (
+        !this.biasIh ||
+        !this.biasHh ||
+        typeof forgetBias !== 'number' ||
+        !Number.isFinite(forgetBias)
+      ) {
+        throw new TypeError(
+          `LSTMCell: forgetBias must be a finite number and needs bias: true; got ${String(forgetBias)}${this.biasIh ? '' : ' with bias: false'}`,
+        );
+      }
+      // Rows H … 2H − 1 are the forget gate (order i, f, g, o); the two biases add up to forgetBias.
+      this.biasIh.data.data.fill(forgetBias, hiddenSize, 2 * hiddenSize);
+      this.biasHh.data.data.fill(0, hiddenSize, 2 * hiddenSize);
+    }
   }
 
   /**

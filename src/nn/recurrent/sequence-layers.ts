@@ -14,6 +14,12 @@ import {
 } from './recurrent-layer.js';
 import { RNNCell } from './rnn-cell.js';
 
+/** Options of {@link LSTM}. */
+export interface LSTMOptions extends RecurrentLayerOptions {
+  /** The starting forget-gate bias of every cell (see {@link LSTMCellOptions.forgetBias}). */
+  forgetBias?: number;
+}
+
 /** Options of {@link RNN}. */
 export interface RNNOptions extends RecurrentLayerOptions {
   /** `'tanh'` (default) or `'relu'`. */
@@ -119,13 +125,18 @@ export class LSTM extends RecurrentLayer<LSTMCell> {
    * @param inputSize - I
    * @param hiddenSize - H
    */
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentLayerOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, { forgetBias, ...options }: LSTMOptions = {}) {
     super(
       'LSTM',
       inputSize,
       hiddenSize,
       options,
-      (i, h, bias, rng) => new LSTMCell(i, h, { bias, ...(rng ? { rng } : {}) }),
+      (i, h, bias, rng) =>
+        new LSTMCell(i, h, {
+          bias,
+          ...(rng ? { rng } : {}),
+          ...(forgetBias !== undefined ? { forgetBias } : {}),
+        }),
     );
   }
 
