@@ -25,7 +25,7 @@ export function allocate(length: number, dtype: DType): FloatArray {
  * EvalError from inside ndarray.
  */
 export const CODE_GENERATION_MESSAGE =
-  "seqgrad cannot create arrays here: code generation from strings is disallowed. seqgrad stores tensors in the 'ndarray' package, which compiles its array classes with new Function, so a page must allow it in its Content-Security-Policy (script-src 'unsafe-eval'; add 'wasm-unsafe-eval' for the fast WebAssembly matrix kernel).";
+  "seqgrad cannot create arrays here: code generation from strings is disallowed. seqgrad stores tensors in the 'ndarray' package, which compiles its array classes with new Function, so a page must allow it in its Content-Security-Policy (script-src 'unsafe-eval', which also allows the WebAssembly matrix kernel).";
 
 function construct(data: FloatArray, shape: number[], stride: number[], offset: number): NDArray {
   try {
