@@ -27,7 +27,7 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-/** The compiled kernel, or null where it cannot run. Compiled once, synchronously (664 bytes). */
+/** The compiled kernel, or null where it cannot run. Compiled once, synchronously (it is well under the 4 KB browsers allow on the main thread). */
 function load(): Kernel | null {
   if (kernel !== undefined) return kernel;
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
@@ -53,7 +53,7 @@ export function useWasmGemm(mode: 'auto' | 'js'): boolean {
 
 /**
  * `C = A · B` for float32 through the WebAssembly kernel: A and B are read through their strides
- * and copied (rows padded to a multiple of 4, columns to a multiple of 8, with zeros) into the
+ * and copied (rows padded to a multiple of 2, columns to a multiple of 16, with zeros) into the
  * module's memory; the valid part of the result is copied into `C` at `cOff`. Returns false
  * (having done nothing) when the kernel is unavailable or disabled.
  */
@@ -96,7 +96,7 @@ export function wasmGemm(
 }
 
 /**
- * Copies A (rows padded to a multiple of 4) and B (columns padded to a multiple of 8) into the
+ * Copies A (rows padded to a multiple of 2) and B (columns padded to a multiple of 16) into the
  * module's memory, row-major, and runs the kernel; returns where the (M × stride) result starts.
  */
 function run(
@@ -113,8 +113,8 @@ function run(
   N: number,
   K: number,
 ): { mem: Float32Array; at: number; stride: number } {
-  const Mp = Math.ceil(M / 4) * 4;
-  const Np = Math.ceil(N / 8) * 8;
+  const Mp = Math.ceil(M / 2) * 2;
+  const Np = Math.ceil(N / 16) * 16;
   const aAt = 0;
   const bAt = Mp * K;
   const cAt = bAt + K * Np;
