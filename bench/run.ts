@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { useWasmGemm } from '../src/ndarray/wasm-gemm.js';
 import { seqgrad } from './seqgrad.js';
 import { tfjsLibrary, useBackend } from './tfjs.js';
 import { measure } from './timing.js';
@@ -84,6 +85,17 @@ const rows = merge([
   await timeLibrary(tfjsLibrary('tfjs-wasm'), () => useBackend('wasm')),
 ]);
 
+// The JavaScript kernel alone (the fallback where WebAssembly SIMD cannot run).
+useWasmGemm('js');
+const jsOnly = await measure(seqgrad.matmul(512), { reps: Math.max(3, reps - 2) });
+useWasmGemm('auto');
+// Compared with the peers' 512³ numbers, so its ratio columns read as the W1 target does.
+const peers512 = rows.find((r) => r.workload === 'W1 matmul 512³')?.values ?? {};
+rows.splice(3, 0, {
+  workload: 'W1 matmul 512³, JavaScript kernel only',
+  unit: 'GFLOP/s',
+  values: { ...peers512, seqgrad: (2 * 512 ** 3) / jsOnly.median / 1e6 },
+});
 const layer = await measure(seqgrad.rnnLayer(), { reps });
 rows.push({ workload: 'W4 RNN BPTT (RNN layer)', unit: 'ms', values: { seqgrad: layer.median } });
 for (const cache of [false, true]) {
