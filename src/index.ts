@@ -26,6 +26,7 @@ export {
   type Dims,
   type NestedNumbers,
   type Node,
+  type SliceGradient,
   Tensor,
 } from './autograd/tensor.js';
 export { checkShapes, type Dim, formatShape, type Shaped, ShapeError } from './errors.js';

@@ -179,7 +179,8 @@ describe('LSTM forget bias', () => {
     expect(bhh.slice(4, 8)).toEqual([0, 0, 0, 0]);
     expect(bih.slice(0, 4).some((v) => v !== 1)).toBe(true); // the other gates keep PyTorch's draw
     const layer = new LSTM(3, 4, { numLayers: 2, forgetBias: 2 });
-    expect((layer.stateDict().bias_ih_l1?.toArray() as number[]).slice(4, 8)).toEqual([2, 2, 2, 2]);
+    const biasL1 = layer.stateDict().bias_ih_l1 as Tensor;
+    expect((biasL1.toArray() as number[]).slice(4, 8)).toEqual([2, 2, 2, 2]);
     expect(() => new LSTMCell(3, 4, { bias: false, forgetBias: 1 })).toThrow(
       'LSTMCell: forgetBias must be a finite number and needs bias: true; got 1 with bias: false',
     );

@@ -38,7 +38,7 @@ export interface MultiHeadAttentionForwardOptions {
  *
  * Parameters: `in_proj_weight (3E, E)`, `in_proj_bias (3E)`, `out_proj.weight (E, E)`,
  * `out_proj.bias (E)`. Difference from PyTorch: a query whose every key is masked gets zero
- * weights and a zero output instead of NaN.
+ * weights, so nothing is attended and its output is `out_proj`'s bias, instead of NaN.
  *
  * @example
  * ```ts
