@@ -99,3 +99,15 @@ export function checkShapes(
   }
   return bound;
 }
+
+/**
+ * A value as error messages show it: strings quoted (so `'3'` and `3` read differently), arrays
+ * item by item, other objects as "an object".
+ */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}

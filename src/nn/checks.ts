@@ -23,10 +23,9 @@ export function expectInput(where: string, arg: string, value: unknown, dtype: D
   return value;
 }
 
-/** A value as an error message shows it: strings quoted, so `'3'` and `3` read differently. */
-export function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
+import { show } from '../errors.js';
+
+export { show };
 
 /** Throws a RangeError unless `value` is a positive integer (a layer size). */
 export function expectPositiveInt(where: string, arg: string, value: unknown): number {

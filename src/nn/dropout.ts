@@ -12,6 +12,16 @@ import { Module } from './module.js';
 /**
  * Inverted dropout in training mode, the identity in evaluation mode (see {@link dropout}).
  * No parameters.
+ *
+ * @example
+ * ```ts
+ * const drop = new Dropout(0.5, { rng: seedrandom('d') });
+ * const x = ones([2, 1000]);
+ * const kept = drop.forward(x).toArray().flat().filter((v) => v !== 0);
+ * Math.abs(kept.length / 2000 - 0.5) < 0.05; // true: about half are zeroed
+ * kept[0];                                   // 2: the rest are scaled by 1 / (1 − p)
+ * drop.eval().forward(x) === x;              // true: the identity in evaluation mode
+ * ```
  */
 export class Dropout extends Module {
   /** The probability of zeroing an element. */

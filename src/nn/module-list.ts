@@ -7,6 +7,15 @@ import { Module } from './module.js';
 /**
  * Holds child modules in order under the keys `0`, `1`, …, so a stack of layers has PyTorch's
  * state-dict keys (`layers.0.self_attn.in_proj_weight`). It has no forward of its own.
+ *
+ * @example
+ * ```ts
+ * const blocks = new ModuleList([new Linear(4, 4), new Linear(4, 2)]);
+ * Object.keys(blocks.stateDict()); // ['0.weight', '0.bias', '1.weight', '1.bias']
+ * let x = randn([3, 4]);
+ * for (const block of blocks) x = block.forward(x).relu();
+ * x.shape; // [3, 2]
+ * ```
  */
 export class ModuleList<M extends Module = Module> extends Module {
   readonly #items: M[] = [];

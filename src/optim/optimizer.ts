@@ -73,14 +73,9 @@ export interface ParamGroupState {
   [hyperparameter: string]: unknown;
 }
 
-/** A value as it should read in an error message. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
+import { show } from '../errors.js';
+
+export { show };
 
 /** Throws a RangeError unless `value` is a finite number ≥ 0. */
 export function checkNonNegative(where: string, arg: string, value: unknown): number {

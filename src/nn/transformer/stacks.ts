@@ -137,6 +137,13 @@ export class Encoder extends Module {
 /**
  * A stack of decoder layers with an optional final LayerNorm, as `torch.nn.TransformerDecoder`.
  * Keys: `layers.0.*`, …, `norm.*`.
+ *
+ * @example
+ * ```ts
+ * const decoder = new Decoder(() => new DecoderLayer(16, 4, { dimFeedforward: 32 }), 2, { norm: new LayerNorm(16) });
+ * decoder.forward(randn([2, 3, 16]), randn([2, 5, 16]), { tgtIsCausal: true }).shape; // [2, 3, 16]
+ * Object.keys(decoder.stateDict())[0]; // 'layers.0.self_attn.in_proj_weight'
+ * ```
  */
 export class Decoder extends Module {
   /** The layers, applied in order. */
