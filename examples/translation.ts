@@ -8,21 +8,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import {
-  Adam,
-  attentionHeatmapSvg,
-  attentionHeatmapText,
-  beamSearch,
-  crossEntropy,
-  manualSeed,
-  noGrad,
-  padSequences,
-  Seq2SeqTransformer,
-  type Tensor,
-  Vocabulary,
-  WarmupCosineLR,
-} from 'seqgrad';
-import { type Pair, toyTranslationCorpus } from './data/toy-translation.js';
+import { attentionHeatmapSvg, attentionHeatmapText } from 'seqgrad';
+import { createTranslator } from './data/translator.js';
 
 /** What a run produced, for the smoke test and for the README's story. */
 export interface TranslationRun {
@@ -34,73 +21,28 @@ export interface TranslationRun {
 
 /** Trains the translator for `steps` steps and evaluates it on held-out sentences. */
 export function runTranslation({
-  steps = 400,
+  steps = 300,
   log = console.log,
 }: {
   steps?: number;
   log?: (line: string) => void;
 } = {}): TranslationRun {
-  manualSeed(7);
-  const pairs = toyTranslationCorpus();
-  // Hold out every 10th pair: the model never trains on them.
-  const test = pairs.filter((_, i) => i % 10 === 0);
-  const train = pairs.filter((_, i) => i % 10 !== 0);
-  const en = Vocabulary.fromCorpus(pairs.map((p) => p.en));
-  const fr = Vocabulary.fromCorpus(pairs.map((p) => p.fr));
-
-  const model = new Seq2SeqTransformer(en.size, fr.size, {
-    dModel: 32,
-    nHead: 4,
-    numEncoderLayers: 2,
-    numDecoderLayers: 2,
-    dimFeedforward: 64,
-    dropout: 0.1,
-    normFirst: true,
-  });
-  const optimizer = new Adam(model.parameters(), { lr: 6e-3 });
-  const schedule = new WarmupCosineLR(optimizer, {
-    warmupSteps: Math.min(50, Math.floor(steps / 4)),
-    totalSteps: steps,
-  });
-  const batchSize = 32;
-  const losses: number[] = [];
+  const { en, fr, train, test, step, translate, alignment } = createTranslator({ steps });
   log(
     `training on ${train.length} sentence pairs (${en.size} English words, ${fr.size} French words)`,
   );
-  for (let step = 1; step <= steps; step++) {
-    const batch = Array.from(
-      { length: batchSize },
-      (_, i) => train[((step - 1) * batchSize + i * 7919) % train.length] as Pair,
-    );
-    const source = padSequences(batch.map((p) => en.encode(p.en)));
-    const target = padSequences(batch.map((p) => fr.encode(p.fr, { addBos: true, addEos: true })));
-    const input = target.ids.map((row) => row.slice(0, -1)); // <bos> y1 … y(n-1)
-    const output = target.ids.map((row) => row.slice(1)); //    y1 … yn <eos>
-    const logits = model.forward(source.ids, input, {
-      srcKeyPaddingMask: source.keyPaddingMask,
-      tgtKeyPaddingMask: target.keyPaddingMask.map((row) => row.slice(0, -1)),
-    });
-    const loss = crossEntropy(logits, output, { ignoreIndex: fr.padId, labelSmoothing: 0.05 });
-    optimizer.zeroGrad();
-    loss.backward();
-    optimizer.step();
-    schedule.step();
-    losses.push(loss.item());
-    if (step % 50 === 0 || step === 1)
-      log(`step ${String(step).padStart(4)}  loss ${loss.item().toFixed(3)}`);
+  const losses: number[] = [];
+  for (let n = 1; n <= steps; n++) {
+    losses.push(step(n));
+    if (n % 50 === 0 || n === 1)
+      log(`step ${String(n).padStart(4)}  loss ${(losses[n - 1] as number).toFixed(3)}`);
   }
 
-  model.eval();
-  const translate = (sentence: string): string => {
-    const [best] = beamSearch(model.decoder(en.encode(sentence)), {
-      prompt: [fr.bosId],
-      eos: fr.eosId,
-      maxNewTokens: 16,
-      beamWidth: 3,
-    });
-    return fr.decode(best?.tokens ?? []);
-  };
-  const examples = test.map((p) => ({ en: p.en, expected: p.fr, got: translate(p.en) }));
+  const examples = test.map((p) => ({
+    en: p.en,
+    expected: p.fr,
+    got: fr.decode(translate(en.encode(p.en))),
+  }));
   const accuracy = examples.filter((e) => e.got === e.expected).length / examples.length;
   log(
     `\nheld-out sentences translated exactly: ${(100 * accuracy).toFixed(1)}% of ${examples.length}`,
@@ -111,38 +53,23 @@ export function runTranslation({
     log(`  ${e.en}  →  ${e.got}${e.got === e.expected ? '' : `   (expected: ${e.expected})`}`);
   }
 
-  const alignment = align(model, en, fr, 'the big red dog', 'le gros chien rouge');
+  const [source, target] = ['the big red dog', 'le gros chien rouge'];
+  const weights = alignment(en.encode(source), fr.encode(target));
   log(
     '\nencoder-decoder attention (last decoder layer, averaged over heads): the row of each French',
   );
   log('word shows the English words it looked at; "rouge" looks back at "red" across "dog".');
   log(
-    attentionHeatmapText(alignment.weights, {
-      rowLabels: alignment.target,
-      columnLabels: alignment.source,
+    attentionHeatmapText(weights, {
+      rowLabels: target.split(' '),
+      columnLabels: source.split(' '),
     }),
   );
-  return { losses, accuracy, examples, alignment };
-}
-
-/** Cross-attention of the last decoder layer when the model reads `target` as its own output. */
-function align(
-  model: Seq2SeqTransformer,
-  en: Vocabulary,
-  fr: Vocabulary,
-  source: string,
-  target: string,
-) {
-  const targetIds = fr.encode(target, { addBos: true }).slice(0, -1); // <bos> le gros chien
-  const { crossAttention } = noGrad(() =>
-    model.forwardWithAttention([en.encode(source)], [targetIds]),
-  );
-  const last = (crossAttention[crossAttention.length - 1] as Tensor).select(0, 0); // (T, S)
-  // Row t is computed while predicting target word t+1, so label it with that word.
   return {
-    source: source.split(' '),
-    target: target.split(' '),
-    weights: last.toArray() as number[][],
+    losses,
+    accuracy,
+    examples,
+    alignment: { source: source.split(' '), target: target.split(' '), weights },
   };
 }
 

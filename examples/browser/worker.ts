@@ -8,19 +8,7 @@
  * task returns.
  * @module
  */
-import {
-  Adam,
-  beamSearch,
-  crossEntropy,
-  manualSeed,
-  noGrad,
-  padSequences,
-  Seq2SeqTransformer,
-  type Tensor,
-  Vocabulary,
-  WarmupCosineLR,
-} from 'seqgrad';
-import { type Pair, toyTranslationCorpus } from '../data/toy-translation.js';
+import { createTranslator } from '../data/translator.js';
 
 /** The page asks for a translation; `id` comes back in the reply. */
 export interface TranslateRequest {
@@ -85,52 +73,23 @@ interface WorkerScope {
 }
 
 const TOTAL_STEPS = 400;
-const BATCH_SIZE = 32;
 const MEAN_OVER = 20;
 const CHUNK_MS = 50;
 
 const scope = globalThis as unknown as WorkerScope;
 
-manualSeed(7);
-const pairs = toyTranslationCorpus();
-// The held-out tenth of examples/translation.ts stays out of training here too.
-const train = pairs.filter((_, i) => i % 10 !== 0);
-const en = Vocabulary.fromCorpus(pairs.map((p) => p.en));
-const fr = Vocabulary.fromCorpus(pairs.map((p) => p.fr));
-const model = new Seq2SeqTransformer(en.size, fr.size, {
-  dModel: 32,
-  nHead: 4,
-  numEncoderLayers: 2,
-  numDecoderLayers: 2,
-  dimFeedforward: 64,
-  dropout: 0.1,
-  normFirst: true,
-});
-const optimizer = new Adam(model.parameters(), { lr: 6e-3 });
-const schedule = new WarmupCosineLR(optimizer, { warmupSteps: 50, totalSteps: TOTAL_STEPS });
+// The same recipe as examples/translation.ts, trained a little longer.
+const {
+  en,
+  fr,
+  train,
+  model,
+  step: trainStep,
+  translate: bestTokens,
+  alignment,
+} = createTranslator({ steps: TOTAL_STEPS });
 const losses: number[] = [];
 const started = performance.now();
-
-function trainStep(step: number): number {
-  const batch = Array.from(
-    { length: BATCH_SIZE },
-    (_, i) => train[((step - 1) * BATCH_SIZE + i * 7919) % train.length] as Pair,
-  );
-  const source = padSequences(batch.map((p) => en.encode(p.en)));
-  const target = padSequences(batch.map((p) => fr.encode(p.fr, { addBos: true, addEos: true })));
-  const input = target.ids.map((row) => row.slice(0, -1)); // <bos> y1 … y(n-1)
-  const output = target.ids.map((row) => row.slice(1)); //    y1 … yn <eos>
-  const logits = model.forward(source.ids, input, {
-    srcKeyPaddingMask: source.keyPaddingMask,
-    tgtKeyPaddingMask: target.keyPaddingMask.map((row) => row.slice(0, -1)),
-  });
-  const loss = crossEntropy(logits, output, { ignoreIndex: fr.padId, labelSmoothing: 0.05 });
-  optimizer.zeroGrad();
-  loss.backward();
-  optimizer.step();
-  schedule.step();
-  return loss.item();
-}
 
 function trainChunk(): void {
   const until = performance.now() + CHUNK_MS;
@@ -159,28 +118,11 @@ function translate({ id, sentence }: TranslateRequest): TranslationMessage {
   const reply = { type: 'translation', id, step: losses.length, source } as const;
   const unknown = source.filter((word) => !en.has(word));
   if (source.length === 0) return { ...reply, unknown, translation: [], weights: [] };
-  const wasTraining = model.training;
-  model.eval(); // no dropout while translating, mid-training too
-  try {
-    const sourceIds = en.encode(text);
-    const [best] = beamSearch(model.decoder(sourceIds), {
-      prompt: [fr.bosId],
-      eos: fr.eosId,
-      maxNewTokens: 16,
-      beamWidth: 3,
-    });
-    const targetIds = (best?.tokens ?? []).filter((t) => t === fr.unkId || !fr.isSpecial(t));
-    const translation = targetIds.map((t) => fr.tokenOf(t));
-    if (targetIds.length === 0) return { ...reply, unknown, translation, weights: [] };
-    // Read the translation back (<bos> y1 … y(T-1)): row t is computed while predicting y(t+1).
-    const { crossAttention } = noGrad(() =>
-      model.forwardWithAttention([sourceIds], [[fr.bosId, ...targetIds.slice(0, -1)]]),
-    );
-    const last = (crossAttention[crossAttention.length - 1] as Tensor).select(0, 0); // (T, S)
-    return { ...reply, unknown, translation, weights: last.toArray() as number[][] };
-  } finally {
-    model.train(wasTraining);
-  }
+  const sourceIds = en.encode(text);
+  const targetIds = bestTokens(sourceIds).filter((t) => t === fr.unkId || !fr.isSpecial(t));
+  const translation = targetIds.map((t) => fr.tokenOf(t));
+  if (targetIds.length === 0) return { ...reply, unknown, translation, weights: [] };
+  return { ...reply, unknown, translation, weights: alignment(sourceIds, targetIds) };
 }
 
 /** Reports an exception to the page instead of letting it vanish in the worker. */
