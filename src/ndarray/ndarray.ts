@@ -172,20 +172,15 @@ export function contiguous(a: NDArray): NDArray {
 
 /** Writes `src` into the (possibly strided) view `dst`, element for element; shapes must agree. */
 export function assignInto(dst: NDArray, src: NDArray): void {
-  const plan = planRows(dst.shape, [dst.stride, src.stride], [dst.offset, src.offset]);
-  const [to, from] = plan.offsets as [Int32Array, Int32Array];
-  const [toStep, fromStep] = plan.steps as [number, number];
-  const d = dst.data;
-  const s = src.data;
-  for (let r = 0; r < plan.rows; r++) {
-    const t = to[r] as number;
-    const f = from[r] as number;
-    for (let i = 0; i < plan.length; i++) d[t + i * toStep] = s[f + i * fromStep] as number;
-  }
+  copyInto(dst, src, false);
 }
 
 /** Adds `src` into the (possibly strided) view `dst`, element for element; shapes must agree. */
 export function addInto(dst: NDArray, src: NDArray): void {
+  copyInto(dst, src, true);
+}
+
+function copyInto(dst: NDArray, src: NDArray, add: boolean): void {
   const plan = planRows(dst.shape, [dst.stride, src.stride], [dst.offset, src.offset]);
   const [to, from] = plan.offsets as [Int32Array, Int32Array];
   const [toStep, fromStep] = plan.steps as [number, number];
@@ -194,10 +189,15 @@ export function addInto(dst: NDArray, src: NDArray): void {
   for (let r = 0; r < plan.rows; r++) {
     const t = to[r] as number;
     const f = from[r] as number;
-    for (let i = 0; i < plan.length; i++)
-      d[t + i * toStep] = (d[t + i * toStep] as number) + (s[f + i * fromStep] as number);
+    if (add) {
+      for (let i = 0; i < plan.length; i++)
+        d[t + i * toStep] = (d[t + i * toStep] as number) + (s[f + i * fromStep] as number);
+    } else {
+      for (let i = 0; i < plan.length; i++) d[t + i * toStep] = s[f + i * fromStep] as number;
+    }
   }
 }
+
 /** The elements as nested arrays (a number for a 0-d array). */
 export function toNested(a: NDArray): unknown {
   const flat = contiguous(a);
