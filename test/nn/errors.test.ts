@@ -33,34 +33,7 @@ import {
   tensor,
   zeros,
 } from '../../src/index.js';
-
-type ErrorKind = { name: string };
-/** `[label, call, error class (null: not pinned yet), message (RegExp: wording still open)]` */
-type Case = [string, () => unknown, ErrorKind | null, string | RegExp];
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to throw, but it returned');
-}
-
-/** Checks the error's exact class and message in one comparison, so a failure shows both. */
-function expectError(fn: () => unknown, kind: ErrorKind | null, message: string | RegExp): void {
-  const error = thrown(fn);
-  expect({ kind: error.constructor.name, message: error.message }).toEqual({
-    kind: kind ? kind.name : expect.any(String),
-    message: typeof message === 'string' ? message : expect.stringMatching(message),
-  });
-}
-
-function check(cases: Case[]): void {
-  it.each(cases)('%s', (_, fn, kind, message) => {
-    expectError(fn, kind, message);
-  });
-}
+import { type ErrorCase as Case, checkErrors as check } from '../helpers/expect-error.js';
 
 const f64 = { dtype: 'float64' } as const;
 const notTensor = 'an array (wrap it with tensor(...))';
