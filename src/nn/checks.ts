@@ -27,6 +27,20 @@ import { show } from '../errors.js';
 
 export { show };
 
+/**
+ * Throws a TypeError unless `state` is undefined or an array of exactly two entries (an LSTM's
+ * `[h, c]`). `expected` describes the pair for the message, e.g. `[h, c], two (B, H) tensors`.
+ */
+export function expectStatePair(where: string, state: unknown, expected: string): void {
+  if (state === undefined || (Array.isArray(state) && state.length === 2)) return;
+  const got = Array.isArray(state)
+    ? `an array of ${state.length}`
+    : state === null
+      ? 'null'
+      : ((state as object).constructor?.name ?? typeof state);
+  throw new TypeError(`${where}: state must be ${expected}; got ${got}`);
+}
+
 /** Throws a RangeError unless `value` is a positive integer (a layer size). */
 export function expectPositiveInt(where: string, arg: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {

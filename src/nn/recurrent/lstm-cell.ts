@@ -6,6 +6,7 @@ import type { Tensor } from '../../autograd/tensor.js';
 import { add, mul } from '../../ops/primitive/elementwise.js';
 import { narrow } from '../../ops/primitive/movement.js';
 import { sigmoid, tanh } from '../../ops/primitive/unary.js';
+import { expectStatePair } from '../checks.js';
 import { type CellOptions, RecurrentCell } from './cell-base.js';
 
 /** Options of {@link LSTMCell}. */
@@ -68,16 +69,7 @@ export class LSTMCell extends RecurrentCell {
    * @throws {@link ShapeError} if a shape disagrees
    */
   forward(x: Tensor, state?: readonly [Tensor, Tensor]): [Tensor, Tensor] {
-    if (state !== undefined && (!Array.isArray(state) || state.length !== 2)) {
-      const got = Array.isArray(state)
-        ? `an array of ${state.length}`
-        : state === null
-          ? 'null'
-          : ((state as object).constructor?.name ?? typeof state);
-      throw new TypeError(
-        `LSTMCell.forward: state must be [h, c], two (B, hiddenSize) tensors; got ${got}`,
-      );
-    }
+    expectStatePair('LSTMCell.forward', state, '[h, c], two (B, hiddenSize) tensors');
     const batch = this.checkStep('LSTMCell.forward', x, { h: state?.[0], c: state?.[1] });
     const [h, c] = this.advance(
       this.projectInput(x),

@@ -93,11 +93,8 @@ export abstract class RecurrentLayer<Cell extends RecurrentCell> extends Module 
     const directions = this.bidirectional ? 2 : 1;
     this.#cells = Array.from({ length: numLayers }, (_, layer) =>
       Array.from({ length: directions }, (_, direction) => {
-        const cell = makeCell(
-          layer === 0 ? inputSize : directions * hiddenSize,
-          hiddenSize,
-          bias,
-          rng,
+        const cell = asLayer(name, () =>
+          makeCell(layer === 0 ? inputSize : directions * hiddenSize, hiddenSize, bias, rng),
         );
         const suffix = `_l${layer}${direction === 1 ? '_reverse' : ''}`;
         this.registerParameter(`weight_ih${suffix}`, cell.weightIh);
@@ -118,7 +115,9 @@ export abstract class RecurrentLayer<Cell extends RecurrentCell> extends Module 
     const where = `${this.#name}.forward`;
     const dtype = this.dtype;
     const directions = this.bidirectional ? 2 : 1;
-    const specs: Parameters<typeof checkShapes>[1] = { x: [x, ['B', 'T', ['I', this.inputSize]]] };
+    const specs: Parameters<typeof checkShapes>[1] = {
+      x: [expectInput(where, 'x', x, dtype), ['B', 'T', ['I', this.inputSize]]],
+    };
     given.forEach((state, k) => {
       if (state !== undefined) {
         specs[names[k] as string] = [
@@ -208,5 +207,18 @@ export abstract class RecurrentLayer<Cell extends RecurrentCell> extends Module 
         ),
       ),
     };
+  }
+}
+
+/**
+ * Runs `makeCell` and renames a cell's option error (`LSTMCell: forgetBias …`) to the layer the
+ * user built (`LSTM: forgetBias …`); the layer passes its options through under the same names.
+ */
+function asLayer<T>(name: string, makeCell: () => T): T {
+  try {
+    return makeCell();
+  } catch (error) {
+    if (error instanceof Error) error.message = error.message.replace(/^\w+Cell: /, `${name}: `);
+    throw error;
   }
 }

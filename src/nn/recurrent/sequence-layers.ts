@@ -3,6 +3,7 @@
  * @module
  */
 import type { Tensor } from '../../autograd/tensor.js';
+import { expectStatePair } from '../checks.js';
 import { GRUCell } from './gru-cell.js';
 import { LSTMCell } from './lstm-cell.js';
 import {
@@ -150,6 +151,7 @@ export class LSTM extends RecurrentLayer<LSTMCell> {
     state?: readonly [Tensor, Tensor],
     options: RecurrentForwardOptions = {},
   ): LSTMOutput {
+    expectStatePair('LSTM.forward', state, '[h0, c0], two (L·D, B, H) tensors');
     const { output, finals } = this.run(x, state ?? [undefined, undefined], ['h0', 'c0'], options);
     return { output, h: finals[0] as Tensor, c: finals[1] as Tensor };
   }
