@@ -16,6 +16,7 @@ import { Encoder } from '../nn/transformer/stacks.js';
 import { tensor } from '../ops/creation.js';
 import { div, mul } from '../ops/primitive/elementwise.js';
 import { sum } from '../ops/primitive/reduce.js';
+import { checkModelSizes, checkPaddingMask, checkTokenIds } from './checks.js';
 import { embedTokens, transformerEmbedding } from './token-embedding.js';
 
 /** Options of {@link TransformerClassifier}. */
@@ -58,6 +59,10 @@ export class TransformerClassifier extends Module {
   readonly encoder: Encoder;
   /** `(D → numClasses)` */
   readonly head: Linear;
+  /** V, the vocabulary size. */
+  readonly vocabSize: number;
+  /** The longest sequence the positions cover. */
+  readonly maxLen: number;
 
   /**
    * @param vocabSize - V
@@ -67,14 +72,24 @@ export class TransformerClassifier extends Module {
     super();
     const { dModel = 64, nHead = 4, numLayers = 2, dropout = 0.1, maxLen = 512, rng } = options;
     const r = rng ? { rng } : {};
-    expectPositiveInt('TransformerClassifier', 'vocabSize', vocabSize);
-    expectPositiveInt('TransformerClassifier', 'numClasses', numClasses);
+    const where = 'TransformerClassifier';
+    this.vocabSize = expectPositiveInt(where, 'vocabSize', vocabSize);
+    expectPositiveInt(where, 'numClasses', numClasses);
+    const dimFeedforward = options.dimFeedforward ?? 4 * dModel;
+    checkModelSizes(where, {
+      dModel,
+      nHead,
+      dimFeedforward,
+      dropout,
+      maxLen,
+      layers: { numLayers },
+    });
+    this.maxLen = maxLen;
     this.embedding = this.registerModule('embedding', transformerEmbedding(vocabSize, dModel, r));
     this.positions = this.registerModule(
       'positions',
       new PositionalEncoding(dModel, { maxLen, dropout, ...r }),
     );
-    const dimFeedforward = options.dimFeedforward ?? 4 * dModel;
     const layer = () =>
       new EncoderLayer(dModel, nHead, {
         dimFeedforward,
@@ -96,6 +111,12 @@ export class TransformerClassifier extends Module {
    * @returns logits `(B, numClasses)`
    */
   forward(ids: Ids, { keyPaddingMask }: { keyPaddingMask?: KeyPaddingMask } = {}): Tensor {
+    const where = 'TransformerClassifier.forward';
+    const shape = checkTokenIds(where, 'ids', ids, this);
+    // A sequence that is all padding has no token to average: its logits would be NaN.
+    if (keyPaddingMask !== undefined) {
+      checkPaddingMask(where, 'keyPaddingMask', keyPaddingMask, shape, { needsToken: true });
+    }
     const x = embedTokens(this.embedding, this.positions, ids); // (B, T, D)
     const hidden = this.encoder.forward(
       x,

@@ -17,6 +17,7 @@ import { PositionalEncoding } from '../nn/positional-encoding.js';
 import { EncoderLayer } from '../nn/transformer/encoder-layer.js';
 import { Encoder } from '../nn/transformer/stacks.js';
 import { narrow, reshape } from '../ops/primitive/movement.js';
+import { checkModelSizes, checkPaddingMask, checkTokenIds, expectOneOf } from './checks.js';
 import { embedTokens, transformerEmbedding } from './token-embedding.js';
 
 /** Options of {@link TransformerLanguageModel}. */
@@ -98,6 +99,8 @@ export class TransformerLanguageModel extends Module {
   readonly vocabSize: number;
   /** D, the model width. */
   readonly dModel: number;
+  /** The longest sequence (cached positions included) the positions cover. */
+  readonly maxLen: number;
 
   /** @param vocabSize - V, the number of token ids */
   constructor(vocabSize: number, options: LanguageModelOptions = {}) {
@@ -113,8 +116,19 @@ export class TransformerLanguageModel extends Module {
     } = options;
     const dimFeedforward = options.dimFeedforward ?? 4 * dModel;
     const r = rng ? { rng } : {};
-    this.vocabSize = expectPositiveInt('TransformerLanguageModel', 'vocabSize', vocabSize);
+    const where = 'TransformerLanguageModel';
+    this.vocabSize = expectPositiveInt(where, 'vocabSize', vocabSize);
+    checkModelSizes(where, {
+      dModel,
+      nHead,
+      dimFeedforward,
+      dropout,
+      maxLen,
+      layers: { numLayers },
+    });
+    expectOneOf(where, 'positional', positional, ['learned', 'sinusoidal']);
     this.dModel = dModel;
+    this.maxLen = maxLen;
     this.embedding = this.registerModule('embedding', transformerEmbedding(vocabSize, dModel, r));
     this.positions = this.registerModule(
       'positions',
@@ -144,6 +158,16 @@ export class TransformerLanguageModel extends Module {
    */
   forward(ids: Ids, options: LanguageModelForwardOptions = {}): Tensor {
     const { keyPaddingMask, cache, offset = 0 } = options;
+    const where = 'TransformerLanguageModel.forward';
+    const [B, T] = checkTokenIds(where, 'ids', ids, {
+      vocabSize: this.vocabSize,
+      maxLen: this.maxLen,
+      offset,
+    });
+    if (keyPaddingMask !== undefined) {
+      const past = cache?.[0]?.length ?? 0; // the mask also covers cached positions
+      checkPaddingMask(where, 'keyPaddingMask', keyPaddingMask, [B, past + T]);
+    }
     const x = embedTokens(this.embedding, this.positions, ids, offset); // (B, T, D)
     const hidden = this.decoderStack.forward(x, {
       isCausal: true,

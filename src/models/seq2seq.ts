@@ -3,6 +3,7 @@
  * @module
  */
 import type { Tensor } from '../autograd/tensor.js';
+import { ShapeError } from '../errors.js';
 import type { Decodable } from '../generation/decodable.js';
 import type { Rng } from '../ndarray/random.js';
 import type { KeyPaddingMask } from '../nn/attention/masks.js';
@@ -14,6 +15,7 @@ import { PositionalEncoding } from '../nn/positional-encoding.js';
 import type { DecoderLayerCache } from '../nn/transformer/decoder-layer.js';
 import { Transformer } from '../nn/transformer/stacks.js';
 import { indexSelect } from '../ops/primitive/index-select.js';
+import { checkModelSizes, checkPaddingMask, checkTokenIds } from './checks.js';
 import { lastStep } from './language-model.js';
 import { embedTokens, transformerEmbedding } from './token-embedding.js';
 
@@ -106,6 +108,12 @@ export class Seq2SeqTransformer extends Module {
   readonly transformer: Transformer;
   /** `(D → target V)` */
   readonly head: Linear;
+  /** The source vocabulary size. */
+  readonly srcVocabSize: number;
+  /** The target vocabulary size. */
+  readonly tgtVocabSize: number;
+  /** The longest source or target sequence the positions cover. */
+  readonly maxLen: number;
 
   /**
    * @param srcVocabSize - the source vocabulary size
@@ -124,8 +132,19 @@ export class Seq2SeqTransformer extends Module {
       rng,
     } = options;
     const r = rng ? { rng } : {};
-    expectPositiveInt('Seq2SeqTransformer', 'srcVocabSize', srcVocabSize);
-    expectPositiveInt('Seq2SeqTransformer', 'tgtVocabSize', tgtVocabSize);
+    const where = 'Seq2SeqTransformer';
+    this.srcVocabSize = expectPositiveInt(where, 'srcVocabSize', srcVocabSize);
+    this.tgtVocabSize = expectPositiveInt(where, 'tgtVocabSize', tgtVocabSize);
+    const dimFeedforward = options.dimFeedforward ?? 4 * dModel;
+    checkModelSizes(where, {
+      dModel,
+      nHead,
+      dimFeedforward,
+      dropout,
+      maxLen,
+      layers: { numEncoderLayers, numDecoderLayers },
+    });
+    this.maxLen = maxLen;
     this.srcEmbedding = this.registerModule(
       'src_embedding',
       transformerEmbedding(srcVocabSize, dModel, r),
@@ -145,7 +164,7 @@ export class Seq2SeqTransformer extends Module {
         nHead,
         numEncoderLayers,
         numDecoderLayers,
-        dimFeedforward: options.dimFeedforward ?? 4 * dModel,
+        dimFeedforward,
         dropout,
         normFirst,
         ...r,
@@ -163,6 +182,27 @@ export class Seq2SeqTransformer extends Module {
     srcIds: Ids,
     { srcKeyPaddingMask }: Pick<Seq2SeqForwardOptions, 'srcKeyPaddingMask'> = {},
   ): Tensor {
+    this.#checkSource('Seq2SeqTransformer.encode', srcIds, srcKeyPaddingMask);
+    return this.#encode(srcIds, srcKeyPaddingMask);
+  }
+
+  /** @returns the source's `[B, S]` */
+  #checkSource(
+    where: string,
+    srcIds: Ids,
+    srcKeyPaddingMask: KeyPaddingMask | undefined,
+  ): [number, number] {
+    const shape = checkTokenIds(where, 'srcIds', srcIds, {
+      vocabSize: this.srcVocabSize,
+      maxLen: this.maxLen,
+    });
+    if (srcKeyPaddingMask !== undefined) {
+      checkPaddingMask(where, 'srcKeyPaddingMask', srcKeyPaddingMask, shape);
+    }
+    return shape;
+  }
+
+  #encode(srcIds: Ids, srcKeyPaddingMask: KeyPaddingMask | undefined): Tensor {
     const x = embedTokens(this.srcEmbedding, this.positions, srcIds);
     return this.transformer.encode(x, srcKeyPaddingMask === undefined ? {} : { srcKeyPaddingMask });
   }
@@ -176,7 +216,7 @@ export class Seq2SeqTransformer extends Module {
    * @returns logits `(B, T, target V)` for `[y1, …, yT]`
    */
   forward(srcIds: Ids, tgtIds: Ids, options: Seq2SeqForwardOptions = {}): Tensor {
-    return this.forwardWithAttention(srcIds, tgtIds, options).logits;
+    return this.#forward('forward', srcIds, tgtIds, options).logits;
   }
 
   /**
@@ -189,11 +229,32 @@ export class Seq2SeqTransformer extends Module {
     tgtIds: Ids,
     options: Seq2SeqForwardOptions = {},
   ): Seq2SeqOutput {
+    return this.#forward('forwardWithAttention', srcIds, tgtIds, options);
+  }
+
+  /** `caller` names the public method in error messages. */
+  #forward(
+    caller: string,
+    srcIds: Ids,
+    tgtIds: Ids,
+    options: Seq2SeqForwardOptions,
+  ): Seq2SeqOutput {
     const { srcKeyPaddingMask, tgtKeyPaddingMask } = options;
-    const memory = this.encode(
-      srcIds,
-      srcKeyPaddingMask === undefined ? {} : { srcKeyPaddingMask },
-    );
+    const where = `Seq2SeqTransformer.${caller}`;
+    const [sourceRows] = this.#checkSource(where, srcIds, srcKeyPaddingMask);
+    const [B, T] = checkTokenIds(where, 'tgtIds', tgtIds, {
+      vocabSize: this.tgtVocabSize,
+      maxLen: this.maxLen,
+    });
+    if (sourceRows !== B) {
+      throw new ShapeError(
+        `${where}: tgtIds has B=${B} but srcIds has B=${sourceRows}; expected one target row per source row`,
+      );
+    }
+    if (tgtKeyPaddingMask !== undefined) {
+      checkPaddingMask(where, 'tgtKeyPaddingMask', tgtKeyPaddingMask, [B, T]);
+    }
+    const memory = this.#encode(srcIds, srcKeyPaddingMask);
     const y = embedTokens(this.tgtEmbedding, this.positions, tgtIds);
     const { output, crossAttention } = this.transformer.decoder.forwardWithAttention(y, memory, {
       tgtIsCausal: true,
@@ -213,7 +274,7 @@ export class Seq2SeqTransformer extends Module {
     srcIds: readonly number[],
     { cache = true }: { cache?: boolean } = {},
   ): Decodable<Seq2SeqState> {
-    const memory = this.encode([srcIds as number[]]); // (1, S, D)
+    const memory = this.encode([srcIds as number[]]); // (1, S, D); checks the ids
     const replicate = (m: Tensor, rows: readonly number[]) => indexSelect(m, 0, rows);
     const decodeStep = (
       m: Tensor,
