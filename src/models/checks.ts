@@ -80,8 +80,9 @@ export function checkTokenIds(
     for (let t = 0; t < T; t++) {
       const id = row[t];
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= vocabSize) {
+        const problem = Number.isInteger(id) ? 'is out of range' : 'is not an integer';
         throw new RangeError(
-          `${where}: ${arg}[${b}][${t}] is out of range; expected an integer in [0, ${vocabSize}), got ${show(id)}`,
+          `${where}: ${arg}[${b}][${t}] ${problem}; expected an integer in [0, ${vocabSize}), got ${show(id)}`,
         );
       }
     }

@@ -69,7 +69,19 @@ describe('TransformerLanguageModel', () => {
       'a fractional id',
       () => model.forward([[1.5]]),
       RangeError,
-      `${where}: ids[0][0] is out of range; expected an integer in [0, 11), got 1.5`,
+      `${where}: ids[0][0] is not an integer; expected an integer in [0, 11), got 1.5`,
+    ],
+    [
+      'a NaN id',
+      () => model.forward([[2, Number.NaN]]),
+      RangeError,
+      `${where}: ids[0][1] is not an integer; expected an integer in [0, 11), got NaN`,
+    ],
+    [
+      'a string id',
+      () => model.forward([['3']] as never),
+      RangeError,
+      `${where}: ids[0][0] is not an integer; expected an integer in [0, 11), got "3"`,
     ],
     [
       'ragged ids',
