@@ -185,10 +185,10 @@ export class TransformerLanguageModel extends Module {
    */
   decoder({ cache = true }: { cache?: boolean } = {}): Decodable<LanguageModelState> {
     return {
-      start: () =>
+      start: (count) =>
         cache
           ? { kind: 'cached', caches: this.decoderStack.createCache(), position: 0 }
-          : { kind: 'full', prefixes: [[]] },
+          : { kind: 'full', prefixes: Array.from({ length: count }, () => []) },
       step: (state, tokens) => {
         if (state.kind === 'cached') {
           const logits = this.forward(tokens as number[][], {

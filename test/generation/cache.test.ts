@@ -140,6 +140,22 @@ describe('greedy decoding with and without the cache', () => {
     });
   });
 
+  it('starts as many hypotheses as asked, with and without the cache', () => {
+    manualSeed(14);
+    const model = new TransformerLanguageModel(9, { dModel: 8, nHead: 2, numLayers: 1 }).eval();
+    const rows = [
+      [2, 3],
+      [4, 5],
+      [6, 7],
+    ];
+    const last = (cache: boolean) => {
+      const decodable = model.decoder({ cache });
+      return decodable.step(decodable.start(3), rows).logits; // (3, V)
+    };
+    expect(last(false).shape).toEqual([3, 9]);
+    assertClose(last(false), last(true), { atol: 1e-5, rtol: 1e-5 });
+  });
+
   it('matches the teacher-forced forward pass at every step', () => {
     manualSeed(13);
     const model = new TransformerLanguageModel(9, {
