@@ -100,20 +100,10 @@ function accumulateDense(
   if (!existing) {
     pending.set(tensor, { array: grad, owned: false });
   } else if (existing.owned) {
-    addInPlace(existing.array, grad);
+    addInto(existing.array, grad); // reads a strided or broadcast grad where it lies
   } else {
     pending.set(tensor, { array: add(existing.array, grad), owned: true });
   }
-}
-
-/** `target += grad`, where `target` is a contiguous array this engine allocated. */
-function addInPlace(target: NDArray, grad: NDArray): void {
-  const source = isContiguous(grad) ? grad : copy(grad);
-  const t = target.data;
-  const s = source.data;
-  const to = target.offset;
-  const so = source.offset;
-  for (let i = 0; i < target.size; i++) t[to + i] = (t[to + i] as number) + (s[so + i] as number);
 }
 
 /** Adds `grad` into a leaf's `.grad`, as PyTorch accumulates across backward calls. */
@@ -121,7 +111,7 @@ function accumulateLeaf(leaf: Tensor, grad: NDArray, owned: boolean): void {
   if (leaf.grad === null) {
     leaf.grad = new Tensor(owned && isContiguous(grad) ? grad : copy(grad));
   } else {
-    addInPlace(leaf.grad.data, grad);
+    addInto(leaf.grad.data, grad);
   }
 }
 

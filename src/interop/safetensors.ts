@@ -6,7 +6,7 @@
  */
 import { Tensor } from '../autograd/tensor.js';
 import { formatShape } from '../errors.js';
-import { copy, isContiguous, wrap } from '../ndarray/ndarray.js';
+import { contiguous, wrap } from '../ndarray/ndarray.js';
 import type { Module } from '../nn/module.js';
 
 /** What {@link saveSafetensors} accepts: a module (its state dict is saved) or a state dict. */
@@ -80,7 +80,7 @@ export function saveSafetensors(
   out.fill(SPACE, 8 + header.length, 8 + headerLength);
   let position = 8 + headerLength;
   for (const [, t] of entries) {
-    const array = isContiguous(t.data) ? t.data : copy(t.data);
+    const array = contiguous(t.data);
     const { data, offset: start } = array;
     // DataView writes little-endian on every platform, at any byte offset.
     if (t.dtype === 'float64') {

@@ -9,7 +9,7 @@ import { readNested, tensor } from '../ops/creation.js';
 import { indexSelect } from '../ops/primitive/index-select.js';
 import { reshape } from '../ops/primitive/movement.js';
 import { where } from '../ops/primitive/where.js';
-import { expectPositiveInt } from './checks.js';
+import { expectPositiveInt, show } from './checks.js';
 import { standardNormal } from './init.js';
 import { Module, type Parameter } from './module.js';
 
@@ -37,18 +37,21 @@ function nestedIndex(i: number, shape: readonly number[]): string {
     .join('');
 }
 
-/** Flattens and validates ids, naming the first bad one by its nested index (`ids[1][2]`). */
+/**
+ * Flattens and validates ids, naming the first bad one by its nested index (`ids[1][2]`);
+ * `arg` is the argument's name in messages.
+ */
 export function flattenIds(
   where: string,
   ids: Ids,
   limit: number,
+  arg = 'ids',
 ): { values: Int32Array; shape: number[] } {
-  const check = (v: unknown, path: string): number => {
+  const check = (v: unknown, path: () => string): number => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= limit) {
       const what = typeof v === 'number' && Number.isInteger(v) ? 'out of range' : 'not an integer';
-      const got = typeof v === 'string' ? JSON.stringify(v) : String(v);
       throw new RangeError(
-        `${where}: ${path} is ${what}; expected an integer in [0, ${limit}), got ${got}`,
+        `${where}: ${path()} is ${what}; expected an integer in [0, ${limit}), got ${show(v)}`,
       );
     }
     return v;
@@ -57,15 +60,17 @@ export function flattenIds(
     const shape = ids.data.shape.slice();
     const flat = contiguous(ids.data);
     const values = new Int32Array(flat.size);
-    for (let i = 0; i < flat.size; i++)
-      values[i] = check(flat.data[flat.offset + i], `ids${nestedIndex(i, shape)}`);
+    for (let i = 0; i < values.length; i++)
+      values[i] = check(flat.data[flat.offset + i], () => arg + nestedIndex(i, shape));
     return { values, shape };
   }
   if (typeof ids !== 'number' && !Array.isArray(ids)) {
     const got = ids === null ? 'null' : typeof ids;
-    throw new TypeError(`${where}: ids must be integers in nested arrays or a Tensor; got ${got}`);
+    throw new TypeError(
+      `${where}: ${arg} must be integers in nested arrays or a Tensor; got ${got}`,
+    );
   }
-  const { values, shape } = readNested(where, 'ids', ids, check);
+  const { values, shape } = readNested(where, arg, ids, check);
   return { values: Int32Array.from(values), shape };
 }
 

@@ -201,7 +201,9 @@ export abstract class Module {
 
   /** The dtype of the module's parameters (float32 unless converted with {@link Module.to}). */
   get dtype(): DType {
-    const first = this.parameters()[0] ?? [...this.#buffers.values()][0]?.tensor;
+    // Stops at the first parameter: forward methods read this on every call.
+    const first =
+      this.namedParameters().next().value?.[1] ?? this.#buffers.values().next().value?.tensor;
     return first?.dtype ?? 'float32';
   }
 

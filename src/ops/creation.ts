@@ -43,15 +43,18 @@ function leaf(data: FloatArray, shape: readonly number[], options: TensorOptions
   return new Tensor(wrap(data, shape), { requiresGrad: options.requiresGrad ?? false });
 }
 
-/** Turns one leaf of nested data into a number, or throws naming it by `path` (e.g. `ids[0][2]`). */
-export type LeafReader = (value: unknown, path: string) => number;
+/**
+ * Turns one leaf of nested data into a number, or throws naming it by `path()` (e.g.
+ * `ids[0][2]`); the path is built only when a message needs it.
+ */
+export type LeafReader = (value: unknown, path: () => string) => number;
 
 /** `tensor()`'s reader: numbers as they are, booleans as 1 and 0. */
 const numberOrBoolean: LeafReader = (value, path) => {
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   const what = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
-  throw new TypeError(`tensor: ${path} is ${what}; expected a number`);
+  throw new TypeError(`tensor: ${path()} is ${what}; expected a number`);
 };
 
 /**
@@ -68,8 +71,10 @@ export function readNested(
   const shape: number[] = [];
   for (let level = data; Array.isArray(level); level = level[0]) shape.push(level.length);
   const values = new Float64Array(sizeOf(shape));
+  const index: number[] = []; // the position being read, one entry per level above it
+  const path = () => arg + index.map((i) => `[${i}]`).join('');
   let at = 0;
-  const visit = (value: unknown, depth: number, path: string): void => {
+  const visit = (value: unknown, depth: number): void => {
     if (depth === shape.length) {
       values[at++] = readLeaf(value, path);
       return;
@@ -81,14 +86,16 @@ export function readNested(
           ? 'null'
           : `a ${typeof value}`;
       throw new ShapeError(
-        `${where}: ${arg} is ragged at ${path}; expected length ${shape[depth]}, got ${got}`,
+        `${where}: ${arg} is ragged at ${path()}; expected length ${shape[depth]}, got ${got}`,
       );
     }
-    value.forEach((v, i) => {
-      visit(v, depth + 1, `${path}[${i}]`);
-    });
+    for (let i = 0; i < value.length; i++) {
+      index[depth] = i;
+      visit(value[i], depth + 1);
+    }
+    index.length = depth;
   };
-  visit(data, 0, arg);
+  visit(data, 0);
   return { values, shape };
 }
 

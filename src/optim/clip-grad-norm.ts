@@ -3,7 +3,7 @@
  * @module
  */
 import { Tensor } from '../autograd/tensor.js';
-import { assignInto, contiguous } from '../ndarray/ndarray.js';
+import { assignInto, contiguous, type NDArray } from '../ndarray/ndarray.js';
 import { show } from './optimizer.js';
 
 /** Options of {@link clipGradNorm}. */
@@ -69,8 +69,9 @@ export function clipGradNorm(
   if (grads.length === 0) return 0;
   // PyTorch takes each gradient's norm and then the norm of those; summing |g|^p over all of
   // them before the one root is the same number up to rounding.
+  const flats = grads.map(contiguous); // strided gradients copied once, written back at the end
   let total = 0;
-  for (const g of grads.map(contiguous)) {
+  for (const g of flats) {
     const values = g.data;
     if (normType === Number.POSITIVE_INFINITY) {
       for (let i = 0; i < g.size; i++)
@@ -90,13 +91,13 @@ export function clipGradNorm(
   }
   // Math.min keeps a NaN coefficient, as torch.clamp does.
   const coefficient = Math.min(maxNorm / (total + 1e-6), 1);
-  for (const g of grads) {
-    const flat = contiguous(g);
+  grads.forEach((g, k) => {
+    const flat = flats[k] as NDArray;
     const values = flat.data;
     for (let i = 0; i < flat.size; i++) {
       values[flat.offset + i] = (values[flat.offset + i] as number) * coefficient;
     }
     if (flat !== g) assignInto(g, flat);
-  }
+  });
   return total;
 }

@@ -62,7 +62,7 @@ function maskTensor(caller: string, arg: string, mask: unknown, dtype: DType): T
     if (typeof value === 'boolean') return value ? 1 : 0;
     if (typeof value === 'number') return value;
     throw new TypeError(
-      `${caller}: ${path} must be a boolean or a number; got ${value === null ? 'null' : typeof value}`,
+      `${caller}: ${path()} must be a boolean or a number; got ${value === null ? 'null' : typeof value}`,
     );
   });
   return tensor(values, { shape, dtype });

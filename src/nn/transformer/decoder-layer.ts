@@ -155,7 +155,7 @@ export class DecoderLayer extends Module {
    * @throws {@link ShapeError} if a shape disagrees
    */
   forward(tgt: Tensor, memory: Tensor, options: DecoderLayerForwardOptions = {}): Tensor {
-    return this.forwardWithAttention(tgt, memory, options).output;
+    return this.#run(tgt, memory, options, false).output;
   }
 
   /**
@@ -170,6 +170,17 @@ export class DecoderLayer extends Module {
     memory: Tensor,
     options: DecoderLayerForwardOptions = {},
   ): DecoderLayerOutput {
+    const { output, crossAttention } = this.#run(tgt, memory, options, true);
+    return { output, crossAttention: crossAttention as Tensor };
+  }
+
+  /** The layer; the head-averaged cross-attention weights only when `needWeights`. */
+  #run(
+    tgt: Tensor,
+    memory: Tensor,
+    options: DecoderLayerForwardOptions,
+    needWeights: boolean,
+  ): { output: Tensor; crossAttention: Tensor | null } {
     const dtype = this.dtype;
     expectInput('DecoderLayer.forward', 'tgt', tgt, dtype);
     expectInput('DecoderLayer.forward', 'memory', memory, dtype);
@@ -201,6 +212,7 @@ export class DecoderLayer extends Module {
           attnMask: options.memoryMask,
           keyPaddingMask: options.memoryKeyPaddingMask,
           cache: options.cache?.cross,
+          needWeights,
         },
         CROSS_NAMES,
       );
@@ -212,7 +224,7 @@ export class DecoderLayer extends Module {
     const output = residual(afterCross, this.norm3, this.dropout3, this.normFirst, (x) =>
       feedForward(this, x),
     );
-    return { output, crossAttention: crossAttention as unknown as Tensor };
+    return { output, crossAttention };
   }
 
   /** Fresh caches for incremental decoding with this layer. */

@@ -171,7 +171,7 @@ export class Decoder extends Module {
    * @returns `(B, T, D)`
    */
   forward(tgt: Tensor, memory: Tensor, options: DecoderForwardOptions = {}): Tensor {
-    return this.forwardWithAttention(tgt, memory, options).output;
+    return this.#run(tgt, memory, options, false).output;
   }
 
   /**
@@ -184,6 +184,16 @@ export class Decoder extends Module {
     tgt: Tensor,
     memory: Tensor,
     options: DecoderForwardOptions = {},
+  ): DecoderOutput {
+    return this.#run(tgt, memory, options, true);
+  }
+
+  /** The stack; each layer's cross-attention weights only when `needWeights` (else `[]`). */
+  #run(
+    tgt: Tensor,
+    memory: Tensor,
+    options: DecoderForwardOptions,
+    needWeights: boolean,
   ): DecoderOutput {
     const where = 'Decoder.forward';
     expectInput(where, 'tgt', tgt, this.dtype);
@@ -198,13 +208,14 @@ export class Decoder extends Module {
       let i = 0;
       for (const layer of this.layers) {
         const layerCache = cache?.[i++];
-        const result = layer.forwardWithAttention(
-          x,
-          memory,
-          layerCache ? { ...layerOptions, cache: layerCache } : layerOptions,
-        );
-        x = result.output;
-        crossAttention.push(result.crossAttention);
+        const opts = layerCache ? { ...layerOptions, cache: layerCache } : layerOptions;
+        if (needWeights) {
+          const result = layer.forwardWithAttention(x, memory, opts);
+          x = result.output;
+          crossAttention.push(result.crossAttention);
+        } else {
+          x = layer.forward(x, memory, opts);
+        }
       }
       return { output: this.norm ? this.norm.forward(x) : x, crossAttention };
     });
@@ -212,10 +223,7 @@ export class Decoder extends Module {
 
   /** A self and a cross cache per layer, for incremental decoding. */
   createCache(): DecoderLayerCache[] {
-    return Array.from({ length: this.layers.length }, () => ({
-      self: new AttentionCache('self'),
-      cross: new AttentionCache('cross'),
-    }));
+    return Array.from(this.layers, (layer) => layer.createCache());
   }
 }
 
