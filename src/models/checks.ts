@@ -8,7 +8,7 @@ import { Tensor } from '../autograd/tensor.js';
 import { formatShape, ShapeError } from '../errors.js';
 import type { KeyPaddingMask } from '../nn/attention/masks.js';
 import { expectDropout, expectPositiveInt, show } from '../nn/checks.js';
-import type { Ids } from '../nn/embedding.js';
+import { flattenIds, type Ids } from '../nn/embedding.js';
 
 /** The size options every model shares, after defaults. */
 export interface ModelSizes {
@@ -53,7 +53,8 @@ export function expectOneOf<T extends string>(
 
 /**
  * Checks a batch of token ids: `(B, T)` as nested arrays or a Tensor, B ≥ 1, T ≥ 1, every id an
- * integer in `[0, vocabSize)`, and positions `offset .. offset + T - 1` inside `maxLen`.
+ * integer in `[0, vocabSize)` (Embedding's check, under this argument's name), and positions
+ * `offset .. offset + T - 1` inside `maxLen`.
  *
  * @returns `[B, T]`
  */
@@ -63,30 +64,31 @@ export function checkTokenIds(
   ids: Ids,
   { vocabSize, maxLen, offset = 0 }: { vocabSize: number; maxLen: number; offset?: number },
 ): [number, number] {
-  const rows = idRows(where, arg, ids);
-  const B = rows.length;
-  const T = B > 0 ? (rows[0] as ArrayLike<unknown>).length : 0;
-  if (B === 0 || T === 0) {
-    throw new ShapeError(
-      `${where}: ${arg} is empty; expected (B, T) token ids with B >= 1 and T >= 1, got ${formatShape([B, ...(B ? [T] : [])])}`,
-    );
-  }
-  rows.forEach((row, b) => {
-    if (row.length !== T) {
+  if (Array.isArray(ids) && Array.isArray(ids[0])) {
+    // Unequal rows are the usual mistake here: say how to fix them.
+    const T = (ids[0] as readonly unknown[]).length;
+    const b = ids.findIndex((row) => Array.isArray(row) && row.length !== T);
+    if (b > 0) {
       throw new ShapeError(
-        `${where}: ${arg} is ragged at ${arg}[${b}]; expected length ${T}, got length ${row.length} (pad with padSequences)`,
+        `${where}: ${arg} is ragged at ${arg}[${b}]; expected length ${T}, got length ${(ids[b] as readonly unknown[]).length} (pad with padSequences)`,
       );
     }
-    for (let t = 0; t < T; t++) {
-      const id = row[t];
-      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= vocabSize) {
-        const problem = Number.isInteger(id) ? 'is out of range' : 'is not an integer';
-        throw new RangeError(
-          `${where}: ${arg}[${b}][${t}] ${problem}; expected an integer in [0, ${vocabSize}), got ${show(id)}`,
-        );
-      }
-    }
-  });
+  }
+  const { shape } = flattenIds(where, ids, vocabSize, arg);
+  const [B = 0, T = 0] = shape;
+  if (shape.includes(0)) {
+    throw new ShapeError(
+      `${where}: ${arg} is empty; expected (B, T) token ids with B >= 1 and T >= 1, got ${formatShape(shape)}`,
+    );
+  }
+  if (shape.length !== 2) {
+    const expected = 'expected (B, T) token ids, an array of rows such as [[1, 5, 2]]';
+    throw new ShapeError(
+      ids instanceof Tensor || shape.length !== 1
+        ? `${where}: ${arg} has rank ${shape.length}; ${expected}, got ${ids instanceof Tensor ? `a Tensor ${formatShape(shape)}` : show(ids)}`
+        : `${where}: ${arg} is a flat array of ${B} ids; ${expected}, got [${B}] (wrap one sequence: [ids])`,
+    );
+  }
   if (offset + T > maxLen) {
     throw new ShapeError(
       offset === 0
@@ -95,31 +97,6 @@ export function checkTokenIds(
     );
   }
   return [B, T];
-}
-
-/** The rows of `(B, T)` ids, or a TypeError/ShapeError that says what arrived instead. */
-function idRows(where: string, arg: string, ids: Ids): ArrayLike<unknown>[] {
-  const expected = `expected (B, T) token ids, an array of rows such as [[1, 5, 2]]`;
-  if (ids instanceof Tensor) {
-    if (ids.shape.length !== 2) {
-      throw new ShapeError(
-        `${where}: ${arg} has rank ${ids.shape.length}; ${expected}, got a Tensor ${formatShape(ids.shape)}`,
-      );
-    }
-    return ids.toArray() as number[][];
-  }
-  if (!Array.isArray(ids)) {
-    throw new TypeError(`${where}: ${arg} must be (B, T) token ids; got ${show(ids)}`);
-  }
-  if (ids.length > 0 && !ids.every((row) => Array.isArray(row))) {
-    const flat = ids.every((id) => typeof id === 'number');
-    throw new ShapeError(
-      flat
-        ? `${where}: ${arg} is a flat array of ${ids.length} ids; ${expected}, got [${ids.length}] (wrap one sequence: [ids])`
-        : `${where}: ${arg} mixes rows and single ids; ${expected}`,
-    );
-  }
-  return ids as ArrayLike<unknown>[];
 }
 
 /**

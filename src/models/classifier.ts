@@ -112,32 +112,28 @@ export class TransformerClassifier extends Module {
    */
   forward(ids: Ids, { keyPaddingMask }: { keyPaddingMask?: KeyPaddingMask } = {}): Tensor {
     const where = 'TransformerClassifier.forward';
-    const shape = checkTokenIds(where, 'ids', ids, this);
+    const [B, T] = checkTokenIds(where, 'ids', ids, {
+      vocabSize: this.vocabSize,
+      maxLen: this.maxLen,
+    });
     // A sequence that is all padding has no token to average: its logits would be NaN.
-    if (keyPaddingMask !== undefined) {
-      checkPaddingMask(where, 'keyPaddingMask', keyPaddingMask, shape, { needsToken: true });
-    }
+    const padding =
+      keyPaddingMask === undefined
+        ? null
+        : checkPaddingMask(where, 'keyPaddingMask', keyPaddingMask, [B, T], { needsToken: true });
     const x = embedTokens(this.embedding, this.positions, ids); // (B, T, D)
     const hidden = this.encoder.forward(
       x,
       keyPaddingMask === undefined ? {} : { srcKeyPaddingMask: keyPaddingMask },
     );
-    const [B, T] = hidden.data.shape as [number, number];
     // Mean over real tokens only: weight 1 for tokens, 0 for padding.
-    const keep =
-      keyPaddingMask === undefined
-        ? null
-        : tensor(maskRows(keyPaddingMask, B, T), { dtype: hidden.dtype, shape: [B, T, 1] });
+    const keep = padding
+      ? tensor(
+          padding.flatMap((row) => row.map((isPad) => (isPad ? 0 : 1))),
+          { dtype: hidden.dtype, shape: [B, T, 1] },
+        )
+      : null;
     const pooled = keep ? div(sum(mul(hidden, keep), 1), sum(keep, 1)) : div(sum(hidden, 1), T); // (B, D)
     return this.head.forward(pooled);
   }
-}
-
-function maskRows(mask: KeyPaddingMask, B: number, T: number): number[] {
-  const rows = (mask as { toArray?: () => unknown }).toArray
-    ? ((mask as Tensor).toArray() as number[][])
-    : (mask as boolean[][]);
-  const out: number[] = [];
-  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) out.push(rows[b]?.[t] ? 0 : 1);
-  return out;
 }

@@ -61,14 +61,13 @@ export function expectDropout(where: string, value: unknown): number {
  * Runs `fn` and renames an error raised inside by a layer's forward (`EncoderLayer.forward: …`)
  * to the call the user made (`Transformer.forward: …`). Used by containers whose arguments keep
  * their layers' names (`srcMask`, `tgtKeyPaddingMask`, …), so the rest of the message stays true.
+ * `inner` matches the prefix to rename; a layer that builds cells passes `/^\w+Cell: /`.
  */
-export function asCaller<T>(where: string, fn: () => T): T {
+export function asCaller<T>(where: string, fn: () => T, inner = /^\w+\.forward: /): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof Error && /^\w+\.forward: /.test(error.message)) {
-      error.message = error.message.replace(/^\w+\.forward: /, `${where}: `);
-    }
+    if (error instanceof Error) error.message = error.message.replace(inner, `${where}: `);
     throw error;
   }
 }

@@ -11,7 +11,7 @@ import { select, stack } from '../../ops/composite/shape.js';
 import { tensor } from '../../ops/creation.js';
 import { concat } from '../../ops/primitive/movement.js';
 import { where } from '../../ops/primitive/where.js';
-import { expectDropout, expectInput, expectPositiveInt } from '../checks.js';
+import { asCaller, expectDropout, expectInput, expectPositiveInt } from '../checks.js';
 import { Module } from '../module.js';
 import type { RecurrentCell } from './cell-base.js';
 
@@ -93,8 +93,11 @@ export abstract class RecurrentLayer<Cell extends RecurrentCell> extends Module 
     const directions = this.bidirectional ? 2 : 1;
     this.#cells = Array.from({ length: numLayers }, (_, layer) =>
       Array.from({ length: directions }, (_, direction) => {
-        const cell = asLayer(name, () =>
-          makeCell(layer === 0 ? inputSize : directions * hiddenSize, hiddenSize, bias, rng),
+        // A cell's option error (`LSTMCell: forgetBias …`) names the layer the user built.
+        const cell = asCaller(
+          name,
+          () => makeCell(layer === 0 ? inputSize : directions * hiddenSize, hiddenSize, bias, rng),
+          /^\w+Cell: /,
         );
         const suffix = `_l${layer}${direction === 1 ? '_reverse' : ''}`;
         this.registerParameter(`weight_ih${suffix}`, cell.weightIh);
@@ -207,18 +210,5 @@ export abstract class RecurrentLayer<Cell extends RecurrentCell> extends Module 
         ),
       ),
     };
-  }
-}
-
-/**
- * Runs `makeCell` and renames a cell's option error (`LSTMCell: forgetBias …`) to the layer the
- * user built (`LSTM: forgetBias …`); the layer passes its options through under the same names.
- */
-function asLayer<T>(name: string, makeCell: () => T): T {
-  try {
-    return makeCell();
-  } catch (error) {
-    if (error instanceof Error) error.message = error.message.replace(/^\w+Cell: /, `${name}: `);
-    throw error;
   }
 }
