@@ -4,7 +4,9 @@
  * of user code that called it.
  * @module
  */
+
 import { contiguous, type NDArray } from '../ndarray/ndarray.js';
+import { unravel } from '../ndarray/shape.js';
 
 let enabled = false;
 
@@ -55,16 +57,7 @@ function firstNonFinite(a: NDArray): { value: number; index: number[] } | null {
   const x = contiguous(a);
   for (let i = 0; i < x.size; i++) {
     const v = x.data[x.offset + i] as number;
-    if (!Number.isFinite(v)) {
-      const index: number[] = [];
-      let rest = i;
-      for (let d = x.shape.length - 1; d >= 0; d--) {
-        const size = x.shape[d] as number;
-        index.unshift(rest % size);
-        rest = Math.floor(rest / size);
-      }
-      return { value: v, index };
-    }
+    if (!Number.isFinite(v)) return { value: v, index: unravel(i, x.shape) };
   }
   return null;
 }

@@ -7,6 +7,7 @@
 import seedrandom from 'seedrandom';
 import { copy, type NDArray } from '../ndarray/ndarray.js';
 import { normal, type Rng } from '../ndarray/random.js';
+import { unravel } from '../ndarray/shape.js';
 import { noGrad } from './grad-mode.js';
 import { Tensor } from './tensor.js';
 
@@ -44,16 +45,6 @@ export interface GradcheckResult {
   readonly maxRelError: number;
   /** The element furthest outside the tolerance (or closest to it when all pass); null with no elements. */
   readonly worst: GradcheckWorst | null;
-}
-
-function unravel(index: number, shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d] as number;
-    out[d] = index % size;
-    index = Math.floor(index / size);
-  }
-  return out;
 }
 
 function weightedSum(output: NDArray, weights: NDArray): number {

@@ -2,8 +2,10 @@
  * The Tensor: an `ndarray` plus what autograd needs (requiresGrad, grad, the node that made it).
  * @module
  */
+
 import { formatShape, ShapeError } from '../errors.js';
 import { type DType, dtypeOf, type NDArray, toNested } from '../ndarray/ndarray.js';
+import { sameShape } from '../ndarray/shape.js';
 // The fluent methods below are one-line delegations to ops/: the single, documented back-edge
 // from autograd to ops (STYLE 2.2). It is safe as a module cycle because ops/ touches Tensor
 // only inside functions, never while its modules load.
@@ -163,7 +165,7 @@ export class Tensor {
     if (!(grad instanceof Tensor)) {
       throw new TypeError(`backward: grad must be a Tensor; got ${typeof grad}`);
     }
-    if (formatShape(grad.data.shape) !== formatShape(this.data.shape)) {
+    if (!sameShape(grad.data.shape, this.data.shape)) {
       throw new ShapeError(
         `backward: grad has a different shape; expected ${formatShape(this.data.shape)}, got ${formatShape(grad.data.shape)}`,
       );

@@ -5,9 +5,9 @@
  * @module
  */
 import { Tensor } from '../autograd/tensor.js';
-import { formatShape, ShapeError } from '../errors.js';
+import { formatShape, ShapeError, show } from '../errors.js';
 import type { KeyPaddingMask } from '../nn/attention/masks.js';
-import { expectDropout, expectPositiveInt, show } from '../nn/checks.js';
+import { checkPositions, expectDropout, expectHeads, expectPositiveInt } from '../nn/checks.js';
 import { flattenIds, type Ids } from '../nn/embedding.js';
 
 /** The size options every model shares, after defaults. */
@@ -24,13 +24,7 @@ export interface ModelSizes {
 /** Validates a model's size options under the model's name. */
 export function checkModelSizes(where: string, sizes: ModelSizes): void {
   const { dModel, nHead, dimFeedforward, dropout, maxLen, layers } = sizes;
-  expectPositiveInt(where, 'dModel', dModel);
-  expectPositiveInt(where, 'nHead', nHead);
-  if (dModel % nHead !== 0) {
-    throw new RangeError(
-      `${where}: dModel must be divisible by nHead; got dModel ${dModel}, nHead ${nHead}`,
-    );
-  }
+  expectHeads(where, dModel, nHead);
   expectPositiveInt(where, 'dimFeedforward', dimFeedforward);
   expectDropout(where, dropout);
   expectPositiveInt(where, 'maxLen', maxLen);
@@ -89,13 +83,7 @@ export function checkTokenIds(
         : `${where}: ${arg} is a flat array of ${B} ids; ${expected}, got [${B}] (wrap one sequence: [ids])`,
     );
   }
-  if (offset + T > maxLen) {
-    throw new ShapeError(
-      offset === 0
-        ? `${where}: ${arg} has T=${T} but maxLen is ${maxLen}; expected (B, T<=${maxLen}), got ${formatShape([B, T])}`
-        : `${where}: positions ${offset}..${offset + T - 1} go past maxLen ${maxLen}; expected offset + T <= ${maxLen}, got offset ${offset} and ${arg} ${formatShape([B, T])}`,
-    );
-  }
+  checkPositions(where, arg, shape, { offset, maxLen, expected: `(B, T<=${maxLen})` });
   return [B, T];
 }
 

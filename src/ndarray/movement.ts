@@ -4,7 +4,7 @@
  * @module
  */
 import { assignInto, contiguous, dtypeOf, type NDArray, view, wrap, zerosND } from './ndarray.js';
-import { sizeOf } from './shape.js';
+import { splitAt } from './shape.js';
 
 /** A view with axes reordered: axis `d` of the result is axis `dims[d]` of `a`. */
 export function permute(a: NDArray, dims: readonly number[]): NDArray {
@@ -57,9 +57,7 @@ export function concat(arrays: readonly NDArray[], axis: number): NDArray {
 /** Entries `indices` of `axis` (indices already validated); the result has `indices.length` there. */
 export function indexSelect(a: NDArray, axis: number, indices: Int32Array): NDArray {
   const x = contiguous(a);
-  const outer = sizeOf(x.shape.slice(0, axis));
-  const n = x.shape[axis] as number;
-  const inner = sizeOf(x.shape.slice(axis + 1));
+  const [outer, n, inner] = splitAt(x.shape, axis);
   const shape = x.shape.slice();
   shape[axis] = indices.length;
   const out = zerosND(shape, dtypeOf(x));
@@ -86,9 +84,7 @@ export function indexAdd(
   indices: Int32Array,
 ): NDArray {
   const g = contiguous(grad);
-  const outer = sizeOf(shape.slice(0, axis));
-  const n = shape[axis] as number;
-  const inner = sizeOf(shape.slice(axis + 1));
+  const [outer, n, inner] = splitAt(shape, axis);
   const out = zerosND(shape, dtypeOf(g));
   const src = g.data;
   const dst = out.data;

@@ -24,7 +24,7 @@ export function allocate(length: number, dtype: DType): FloatArray {
  * --disallow-code-generation-from-strings) forbids. Say so plainly instead of surfacing an
  * EvalError from inside ndarray.
  */
-export const CODE_GENERATION_MESSAGE =
+const CODE_GENERATION_MESSAGE =
   "seqgrad cannot create arrays here: code generation from strings is disallowed. seqgrad stores tensors in the 'ndarray' package, which compiles its array classes with new Function, so a page must allow it in its Content-Security-Policy (script-src 'unsafe-eval', which also allows the WebAssembly matrix kernel).";
 
 function construct(data: FloatArray, shape: number[], stride: number[], offset: number): NDArray {
@@ -146,7 +146,7 @@ export function planRows(
 }
 
 /** The rows of one array in its own row-major order. */
-export function planOf(a: NDArray): RowPlan {
+function planOf(a: NDArray): RowPlan {
   return planRows(a.shape, [a.stride], [a.offset]);
 }
 

@@ -5,12 +5,7 @@
  * @module
  */
 import { allocate, contiguous, dtypeOf, type NDArray, wrap, zerosND } from './ndarray.js';
-import { sizeOf } from './shape.js';
-
-/** `(outer, n, inner)` sizes of `shape` around `axis`. */
-function split(shape: readonly number[], axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis] as number, sizeOf(shape.slice(axis + 1))];
-}
+import { splitAt } from './shape.js';
 
 function reducedShape(shape: readonly number[], axis: number, keepDim: boolean): number[] {
   return keepDim ? shape.map((s, d) => (d === axis ? 1 : s)) : shape.filter((_, d) => d !== axis);
@@ -19,7 +14,7 @@ function reducedShape(shape: readonly number[], axis: number, keepDim: boolean):
 /** Sum over one (already normalised) axis. */
 export function sumAxis(a: NDArray, axis: number, keepDim: boolean): NDArray {
   const x = contiguous(a);
-  const [outer, n, inner] = split(x.shape, axis);
+  const [outer, n, inner] = splitAt(x.shape, axis);
   const src = x.data;
   const base = x.offset;
   const out = allocate(outer * inner, dtypeOf(x));
@@ -52,14 +47,6 @@ export function sumAxes(a: NDArray, axes: readonly number[], keepDim: boolean): 
   return axes.length === 0 ? contiguous(a) : out;
 }
 
-/** Sum of every element, in double precision. */
-export function sumAll(a: NDArray): number {
-  const x = contiguous(a);
-  let s = 0;
-  for (let i = 0; i < x.size; i++) s += x.data[x.offset + i] as number;
-  return s;
-}
-
 /**
  * Maximum over one normalised axis, and the index of the first maximum along it (NaN wins, as in
  * PyTorch, so a NaN is never hidden).
@@ -70,7 +57,7 @@ export function maxAxis(
   keepDim: boolean,
 ): { values: NDArray; indices: Int32Array } {
   const x = contiguous(a);
-  const [outer, n, inner] = split(x.shape, axis);
+  const [outer, n, inner] = splitAt(x.shape, axis);
   const src = x.data;
   const values = allocate(outer * inner, dtypeOf(x));
   const indices = new Int32Array(outer * inner);
@@ -130,7 +117,7 @@ export function scatterAlongAxis(
   axis: number,
 ): NDArray {
   const g = contiguous(grad);
-  const [outer, n, inner] = split(shape, axis);
+  const [outer, n, inner] = splitAt(shape, axis);
   const out = zerosND(shape, dtypeOf(g));
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {

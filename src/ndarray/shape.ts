@@ -22,6 +22,22 @@ export function rowMajorStrides(shape: readonly number[]): number[] {
   return strides;
 }
 
+/** The multi-index of row-major flat position `index` in `shape`. */
+export function unravel(index: number, shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d] as number;
+    out[d] = index % size;
+    index = Math.floor(index / size);
+  }
+  return out;
+}
+
+/** The `(outer, n, inner)` sizes of `shape` around `axis`: a row-major walk over one axis. */
+export function splitAt(shape: readonly number[], axis: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, axis)), shape[axis] as number, sizeOf(shape.slice(axis + 1))];
+}
+
 /** True when both shapes have the same rank and sizes. */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);

@@ -5,11 +5,7 @@
  * @module
  */
 import { allocate, contiguous, dtypeOf, type NDArray, wrap } from './ndarray.js';
-import { sizeOf } from './shape.js';
-
-function split(shape: readonly number[], axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis] as number, sizeOf(shape.slice(axis + 1))];
-}
+import { splitAt } from './shape.js';
 
 /**
  * Softmax (`log = false`) or log-softmax (`log = true`) over `axis`. Subtracting each row's
@@ -17,7 +13,7 @@ function split(shape: readonly number[], axis: number): [number, number, number]
  */
 export function softmax(a: NDArray, axis: number, log: boolean): NDArray {
   const x = contiguous(a);
-  const [outer, n, inner] = split(x.shape, axis);
+  const [outer, n, inner] = splitAt(x.shape, axis);
   const src = x.data;
   const out = allocate(x.size, dtypeOf(x));
   for (let o = 0; o < outer; o++) {
@@ -58,7 +54,7 @@ export function softmax(a: NDArray, axis: number, log: boolean): NDArray {
  */
 export function softmaxBackward(grad: NDArray, y: NDArray, axis: number, log: boolean): NDArray {
   const g = contiguous(grad);
-  const [outer, n, inner] = split(y.shape, axis);
+  const [outer, n, inner] = splitAt(y.shape, axis);
   const gs = g.data;
   const ys = y.data;
   const out = allocate(y.size, dtypeOf(y));

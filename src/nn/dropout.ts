@@ -2,11 +2,12 @@
  * The dropout module.
  * @module
  */
+
 import type { Tensor } from '../autograd/tensor.js';
+import { show } from '../errors.js';
 import type { Rng } from '../ndarray/random.js';
 import { dropout } from '../ops/composite/dropout.js';
 import { expectTensor } from '../ops/operands.js';
-import { show } from './checks.js';
 import { Module } from './module.js';
 
 /**

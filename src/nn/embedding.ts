@@ -2,14 +2,17 @@
  * The embedding table: integer ids to learned vectors.
  * @module
  */
+
 import { Tensor } from '../autograd/tensor.js';
+import { show } from '../errors.js';
 import { contiguous } from '../ndarray/ndarray.js';
 import type { Rng } from '../ndarray/random.js';
+import { unravel } from '../ndarray/shape.js';
 import { readNested, tensor } from '../ops/creation.js';
 import { indexSelect } from '../ops/primitive/index-select.js';
 import { reshape } from '../ops/primitive/movement.js';
 import { where } from '../ops/primitive/where.js';
-import { expectPositiveInt, show } from './checks.js';
+import { expectPositiveInt } from './checks.js';
 import { standardNormal } from './init.js';
 import { Module, type Parameter } from './module.js';
 
@@ -22,19 +25,6 @@ export interface EmbeddingOptions {
   paddingIdx?: number;
   /** Generator for the initial weights. */
   rng?: Rng;
-}
-
-/** The nested index (`[1][2]`) of flat position `i` in `shape`. */
-function nestedIndex(i: number, shape: readonly number[]): string {
-  let rest = i;
-  return shape
-    .map((_, d) => {
-      const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
-      const at = Math.floor(rest / inner);
-      rest %= inner;
-      return `[${at}]`;
-    })
-    .join('');
 }
 
 /**
@@ -61,7 +51,14 @@ export function flattenIds(
     const flat = contiguous(ids.data);
     const values = new Int32Array(flat.size);
     for (let i = 0; i < values.length; i++)
-      values[i] = check(flat.data[flat.offset + i], () => arg + nestedIndex(i, shape));
+      values[i] = check(
+        flat.data[flat.offset + i],
+        () =>
+          arg +
+          unravel(i, shape)
+            .map((at) => `[${at}]`)
+            .join(''),
+      );
     return { values, shape };
   }
   if (typeof ids !== 'number' && !Array.isArray(ids)) {

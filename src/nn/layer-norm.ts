@@ -2,8 +2,10 @@
  * The layer normalisation module.
  * @module
  */
+
 import type { Tensor } from '../autograd/tensor.js';
 import { formatShape, ShapeError } from '../errors.js';
+import { sameShape } from '../ndarray/shape.js';
 import { layerNorm } from '../ops/primitive/layer-norm.js';
 import { expectInput, expectPositiveInt } from './checks.js';
 import { constant } from './init.js';
@@ -69,7 +71,7 @@ export class LayerNorm extends Module {
     );
     const n = this.normalizedShape.length;
     const trailing = x.data.shape.slice(x.ndim - n);
-    if (x.ndim < n || formatShape(trailing) !== formatShape(this.normalizedShape)) {
+    if (x.ndim < n || !sameShape(trailing, this.normalizedShape)) {
       throw new ShapeError(
         `LayerNorm.forward: x does not end in normalizedShape; expected (..., ${this.normalizedShape.join(', ')}), got ${formatShape(x.data.shape)}`,
       );

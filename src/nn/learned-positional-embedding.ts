@@ -3,14 +3,13 @@
  * @module
  */
 import type { Tensor } from '../autograd/tensor.js';
-import { checkShapes, formatShape, ShapeError } from '../errors.js';
+import { checkShapes, ShapeError } from '../errors.js';
 import type { Rng } from '../ndarray/random.js';
 import { add } from '../ops/primitive/elementwise.js';
 import { narrow } from '../ops/primitive/movement.js';
-import { expectInput, expectPositiveInt } from './checks.js';
+import { checkOffset, checkPositions, expectInput, expectPositiveInt } from './checks.js';
 import { standardNormal } from './init.js';
 import { Module, type Parameter } from './module.js';
-import { checkOffset } from './positional-encoding.js';
 
 /**
  * Adds a learned vector per position: `x + weight[:T]`. Unlike {@link PositionalEncoding} the
@@ -60,13 +59,11 @@ export class LearnedPositionalEmbedding extends Module {
       x: [x, ['B', 'T', ['E', this.embeddingDim]]],
     });
     checkOffset('LearnedPositionalEmbedding.forward', offset);
-    if (offset + (T as number) > this.maxLen) {
-      throw new ShapeError(
-        offset
-          ? `LearnedPositionalEmbedding.forward: positions ${offset}..${offset + (T as number) - 1} go past maxLen ${this.maxLen}; expected offset + T <= ${this.maxLen}, got offset ${offset} and x ${formatShape(x.data.shape)}`
-          : `LearnedPositionalEmbedding.forward: x has T=${T} but maxLen is ${this.maxLen}; expected (B, T<=${this.maxLen}, E=${this.embeddingDim}), got ${formatShape(x.data.shape)}`,
-      );
-    }
+    checkPositions('LearnedPositionalEmbedding.forward', 'x', x.shape, {
+      offset,
+      maxLen: this.maxLen,
+      expected: `(B, T<=${this.maxLen}, E=${this.embeddingDim})`,
+    });
     return add(x, narrow(this.weight, 0, offset, T as number));
   }
 }

@@ -4,10 +4,9 @@
  * @module
  */
 import { Tensor } from '../autograd/tensor.js';
-import { formatShape, ShapeError } from '../errors.js';
+import { formatShape, ShapeError, show } from '../errors.js';
 import { copy, type DType } from '../ndarray/ndarray.js';
 import { sameShape, sizeOf } from '../ndarray/shape.js';
-import { show } from './checks.js';
 
 /** A trainable tensor: a leaf with `requiresGrad` set, registered on a module. */
 export type Parameter = Tensor;

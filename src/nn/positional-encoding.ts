@@ -3,14 +3,14 @@
  * @module
  */
 import { Tensor } from '../autograd/tensor.js';
-import { checkShapes, formatShape, ShapeError } from '../errors.js';
+import { checkShapes, ShapeError } from '../errors.js';
 import { allocate, type DType, wrap } from '../ndarray/ndarray.js';
 import type { Rng } from '../ndarray/random.js';
 import { dropout } from '../ops/composite/dropout.js';
 import { expectTensor } from '../ops/operands.js';
 import { add } from '../ops/primitive/elementwise.js';
 import { narrow } from '../ops/primitive/movement.js';
-import { expectDropout, expectPositiveInt, show } from './checks.js';
+import { checkOffset, checkPositions, expectDropout, expectPositiveInt } from './checks.js';
 import { Module } from './module.js';
 
 /**
@@ -41,13 +41,6 @@ export function positionalEncodingTable(
     }
   }
   return new Tensor(wrap(out, [maxLen, dModel]));
-}
-
-/** Checks a position offset: a non-negative integer. */
-export function checkOffset(where: string, offset: unknown): void {
-  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
-    throw new RangeError(`${where}: offset must be a non-negative integer; got ${show(offset)}`);
-  }
 }
 
 /** Options of {@link PositionalEncoding}. */
@@ -120,13 +113,11 @@ export class PositionalEncoding extends Module {
       x: [x, ['B', 'T', ['D', this.dModel]]],
     });
     checkOffset('PositionalEncoding.forward', offset);
-    if (offset + (T as number) > this.maxLen) {
-      throw new ShapeError(
-        offset
-          ? `PositionalEncoding.forward: positions ${offset}..${offset + (T as number) - 1} go past maxLen ${this.maxLen}; expected offset + T <= ${this.maxLen}, got offset ${offset} and x ${formatShape(x.data.shape)}`
-          : `PositionalEncoding.forward: x has T=${T} but maxLen is ${this.maxLen}; expected (B, T<=${this.maxLen}, D=${this.dModel}), got ${formatShape(x.data.shape)}`,
-      );
-    }
+    checkPositions('PositionalEncoding.forward', 'x', x.shape, {
+      offset,
+      maxLen: this.maxLen,
+      expected: `(B, T<=${this.maxLen}, D=${this.dModel})`,
+    });
     const rows = this.#rows(offset, T as number, x.dtype); // (T, D)
     return dropout(add(x, rows), this.dropout, this.training, this.#rng);
   }

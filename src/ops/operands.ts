@@ -3,7 +3,6 @@
  * @module
  */
 import { Tensor } from '../autograd/tensor.js';
-import { formatShape, ShapeError } from '../errors.js';
 import { allocate, type DType, wrap } from '../ndarray/ndarray.js';
 import { broadcastShapes } from '../ndarray/shape.js';
 
@@ -88,19 +87,4 @@ export function toIndices(
     out[i] = v;
   }
   return out;
-}
-
-/** Throws a ShapeError when `t` does not have exactly `rank` axes. */
-export function expectRank(
-  where: string,
-  arg: string,
-  t: Tensor,
-  rank: number,
-  pattern: string,
-): void {
-  if (t.ndim !== rank) {
-    throw new ShapeError(
-      `${where}: ${arg} has rank ${t.ndim}; expected ${pattern}, got ${formatShape(t.shape)}`,
-    );
-  }
 }

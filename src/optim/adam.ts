@@ -2,7 +2,9 @@
  * Adam (Kingma & Ba, 2015) and AdamW (Loshchilov & Hutter, 2019), with PyTorch 1.13's updates.
  * @module
  */
+
 import type { Tensor } from '../autograd/tensor.js';
+import { show } from '../errors.js';
 import { allocate, type FloatArray } from '../ndarray/ndarray.js';
 import {
   checkBoolean,
@@ -13,7 +15,6 @@ import {
   type ParamState,
   type ParamWithGrad,
   type StateLayout,
-  show,
 } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW}; the names are PyTorch's in camelCase. */

@@ -2,9 +2,10 @@
  * Gradient clipping by global norm, as `torch.nn.utils.clip_grad_norm_`.
  * @module
  */
+
 import { Tensor } from '../autograd/tensor.js';
+import { show } from '../errors.js';
 import { assignInto, contiguous, type NDArray } from '../ndarray/ndarray.js';
-import { show } from './optimizer.js';
 
 /** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {

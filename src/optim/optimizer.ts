@@ -4,7 +4,7 @@
  * @module
  */
 import { Tensor } from '../autograd/tensor.js';
-import { formatShape, ShapeError } from '../errors.js';
+import { formatShape, ShapeError, show } from '../errors.js';
 import {
   allocate,
   contiguous,
@@ -72,10 +72,6 @@ export interface ParamGroupState {
   /** The other hyperparameters, by option name. */
   [hyperparameter: string]: unknown;
 }
-
-import { show } from '../errors.js';
-
-export { show };
 
 /** Throws a RangeError unless `value` is a finite number ≥ 0. */
 export function checkNonNegative(where: string, arg: string, value: unknown): number {

@@ -3,7 +3,8 @@
  * `optimizer.step()`, the current rate in `lr`.
  * @module
  */
-import { checkNames, checkNonNegative, Optimizer, show } from './optimizer.js';
+import { show } from '../errors.js';
+import { checkNames, checkNonNegative, Optimizer } from './optimizer.js';
 
 /** What {@link LRScheduler.stateDict} returns and {@link LRScheduler.loadStateDict} accepts. */
 export interface SchedulerStateDict {

@@ -2,7 +2,9 @@
  * Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay.
  * @module
  */
+
 import type { Tensor } from '../autograd/tensor.js';
+import { show } from '../errors.js';
 import { allocate, type FloatArray } from '../ndarray/ndarray.js';
 import {
   checkBoolean,
@@ -11,7 +13,6 @@ import {
   checkPresent,
   Optimizer,
   type StateLayout,
-  show,
 } from './optimizer.js';
 
 /** Options of {@link SGD}; the names are PyTorch's in camelCase. */

@@ -3,8 +3,9 @@
  * @module
  */
 import { Tensor } from '../autograd/tensor.js';
-import { ShapeError } from '../errors.js';
 import { allocate, contiguous, type DType, wrap } from '../ndarray/ndarray.js';
+import { unravel } from '../ndarray/shape.js';
+import { readNested } from '../ops/creation.js';
 
 /** Integer ids for {@link oneHot}: a number, nested arrays of numbers, or a Tensor of integers. */
 export type OneHotIds = number | readonly OneHotIds[] | Tensor;
@@ -49,7 +50,9 @@ export function oneHot(ids: OneHotIds, numClasses: number, options: OneHotOption
     if (!Number.isInteger(id) || id < 0 || id >= numClasses) {
       const what = Number.isInteger(id) ? 'out of range' : 'not an integer';
       throw new RangeError(
-        `oneHot: ids${indexText(i, shape)} is ${what}; expected an integer in [0, ${numClasses}), got ${id}`,
+        `oneHot: ids${unravel(i, shape)
+          .map((at) => `[${at}]`)
+          .join('')} is ${what}; expected an integer in [0, ${numClasses}), got ${id}`,
       );
     }
     out[i * numClasses + id] = 1;
@@ -63,38 +66,12 @@ function flattenIds(ids: OneHotIds): { values: ArrayLike<number>; shape: number[
     const flat = contiguous(ids.data);
     return { values: flat.data.subarray(flat.offset, flat.offset + flat.size), shape: ids.shape };
   }
-  const shape: number[] = [];
-  for (let level: unknown = ids; Array.isArray(level); level = level[0]) shape.push(level.length);
-  const values: number[] = [];
-  const visit = (value: unknown, depth: number, path: string): void => {
-    if (depth === shape.length) {
-      if (typeof value !== 'number') {
-        throw new TypeError(`oneHot: ids${path} must be a number; got ${describe(value)}`);
-      }
-      values.push(value);
-      return;
+  return readNested('oneHot', 'ids', ids, (value, path) => {
+    if (typeof value !== 'number') {
+      throw new TypeError(`oneHot: ${path()} must be a number; got ${describe(value)}`);
     }
-    if (!Array.isArray(value) || value.length !== shape[depth]) {
-      throw new ShapeError(
-        `oneHot: ids is ragged at ids${path}; expected length ${shape[depth]}, got ${Array.isArray(value) ? `length ${value.length}` : describe(value)}`,
-      );
-    }
-    for (let i = 0; i < value.length; i++) visit(value[i], depth + 1, `${path}[${i}]`);
-  };
-  visit(ids, 0, '');
-  return { values, shape };
-}
-
-/** `[1][2]` for flat index 5 of shape [2, 3]; `''` for a 0-d input. */
-function indexText(flatIndex: number, shape: readonly number[]): string {
-  let rest = flatIndex;
-  const parts: string[] = [];
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d] as number;
-    parts.unshift(`[${rest % size}]`);
-    rest = Math.floor(rest / size);
-  }
-  return parts.join('');
+    return value;
+  });
 }
 
 function describe(value: unknown): string {

@@ -3,10 +3,9 @@
  * @module
  */
 import type { Tensor } from '../../autograd/tensor.js';
-import { formatShape, ShapeError } from '../../errors.js';
+import { formatShape, ShapeError, show } from '../../errors.js';
 import { indexSelect } from '../../ops/primitive/index-select.js';
 import { concat } from '../../ops/primitive/movement.js';
-import { show } from '../checks.js';
 
 /**
  * Keys and values an attention layer has already projected, `(B, H, S, D)` each, so that

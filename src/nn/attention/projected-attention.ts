@@ -11,7 +11,7 @@ import { mean } from '../../ops/composite/reduce.js';
 import { add } from '../../ops/primitive/elementwise.js';
 import { linear } from '../../ops/primitive/linear.js';
 import { narrow, permute, reshape } from '../../ops/primitive/movement.js';
-import { expectDropout, expectInput, expectPositiveInt } from '../checks.js';
+import { expectDropout, expectHeads, expectInput } from '../checks.js';
 import { constant, xavierUniform } from '../init.js';
 import { Linear } from '../linear.js';
 import { Module, type Parameter } from '../module.js';
@@ -92,13 +92,9 @@ export abstract class ProjectedAttention extends Module {
     { bias = true, dropout = 0, rng }: AttentionModuleOptions,
   ) {
     super();
-    this.embedDim = expectPositiveInt(name, 'embedDim', embedDim);
-    this.numHeads = expectPositiveInt(name, 'numHeads', numHeads);
-    if (embedDim % numHeads !== 0) {
-      throw new RangeError(
-        `${name}: embedDim must be divisible by numHeads; got embedDim ${embedDim}, numHeads ${numHeads}`,
-      );
-    }
+    expectHeads(name, embedDim, numHeads, ['embedDim', 'numHeads']);
+    this.embedDim = embedDim;
+    this.numHeads = numHeads;
     this.headDim = embedDim / numHeads;
     this.dropout = expectDropout(name, dropout);
     this.#rng = rng;

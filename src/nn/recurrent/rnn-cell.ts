@@ -2,10 +2,11 @@
  * The Elman recurrent cell.
  * @module
  */
+
 import type { Tensor } from '../../autograd/tensor.js';
+import { show } from '../../errors.js';
 import { add } from '../../ops/primitive/elementwise.js';
 import { relu, tanh } from '../../ops/primitive/unary.js';
-import { show } from '../checks.js';
 import { type CellOptions, RecurrentCell } from './cell-base.js';
 
 /** Options of {@link RNNCell}. */

@@ -8,13 +8,12 @@ import { AttentionCache } from '../attention/attention-cache.js';
 import { EncoderDecoderAttention } from '../attention/encoder-decoder-attention.js';
 import type { AttentionMask, KeyPaddingMask } from '../attention/masks.js';
 import { MultiHeadAttention } from '../attention/multi-head-attention.js';
-import { expectInput } from '../checks.js';
+import { expectHeads, expectInput } from '../checks.js';
 import { Dropout } from '../dropout.js';
 import { LayerNorm } from '../layer-norm.js';
 import { Linear } from '../linear.js';
 import { Module } from '../module.js';
 import {
-  checkLayerSizes,
   feedForward,
   residual,
   resolveLayerOptions,
@@ -122,7 +121,7 @@ export class DecoderLayer extends Module {
    */
   constructor(dModel: number, nHead: number, options: TransformerLayerOptions = {}) {
     super();
-    checkLayerSizes('DecoderLayer', dModel, nHead);
+    expectHeads('DecoderLayer', dModel, nHead);
     const o = resolveLayerOptions('DecoderLayer', options);
     const rng = o.rng ? { rng: o.rng } : {};
     this.dModel = dModel;

@@ -7,13 +7,12 @@ import { checkShapes } from '../../errors.js';
 import type { AttentionCache } from '../attention/attention-cache.js';
 import type { AttentionMask, KeyPaddingMask } from '../attention/masks.js';
 import { MultiHeadAttention } from '../attention/multi-head-attention.js';
-import { expectInput } from '../checks.js';
+import { expectHeads, expectInput } from '../checks.js';
 import { Dropout } from '../dropout.js';
 import { LayerNorm } from '../layer-norm.js';
 import { Linear } from '../linear.js';
 import { Module } from '../module.js';
 import {
-  checkLayerSizes,
   feedForward,
   residual,
   resolveLayerOptions,
@@ -86,7 +85,7 @@ export class EncoderLayer extends Module {
    */
   constructor(dModel: number, nHead: number, options: TransformerLayerOptions = {}) {
     super();
-    checkLayerSizes('EncoderLayer', dModel, nHead);
+    expectHeads('EncoderLayer', dModel, nHead);
     const o = resolveLayerOptions('EncoderLayer', options);
     const rng = o.rng ? { rng: o.rng } : {};
     this.dModel = dModel;

@@ -3,11 +3,13 @@
  * and the residual wiring for post-LN and pre-LN.
  * @module
  */
+
 import type { Tensor } from '../../autograd/tensor.js';
+import { show } from '../../errors.js';
 import type { Rng } from '../../ndarray/random.js';
 import { add } from '../../ops/primitive/elementwise.js';
 import { gelu, relu } from '../../ops/primitive/unary.js';
-import { expectDropout, expectPositiveInt, show } from '../checks.js';
+import { expectDropout, expectPositiveInt } from '../checks.js';
 import type { Dropout } from '../dropout.js';
 import type { LayerNorm } from '../layer-norm.js';
 import type { Linear } from '../linear.js';
@@ -93,15 +95,4 @@ export function residual(
 ): Tensor {
   if (normFirst) return add(x, drop.forward(f(norm.forward(x))));
   return norm.forward(add(x, drop.forward(f(x))));
-}
-
-/** Checks the layer sizes shared by both layers. */
-export function checkLayerSizes(where: string, dModel: number, nHead: number): void {
-  expectPositiveInt(where, 'dModel', dModel);
-  expectPositiveInt(where, 'nHead', nHead);
-  if (dModel % nHead !== 0) {
-    throw new RangeError(
-      `${where}: dModel must be divisible by nHead; got dModel ${dModel}, nHead ${nHead}`,
-    );
-  }
 }

@@ -6,7 +6,7 @@ import type { Tensor } from '../../autograd/tensor.js';
 import { checkShapes } from '../../errors.js';
 import { AttentionCache } from '../attention/attention-cache.js';
 import type { AttentionMask, KeyPaddingMask } from '../attention/masks.js';
-import { asCaller, expectInput, expectPositiveInt } from '../checks.js';
+import { asCaller, expectHeads, expectInput, expectPositiveInt } from '../checks.js';
 import { xavierUniform } from '../init.js';
 import { LayerNorm } from '../layer-norm.js';
 import { Module } from '../module.js';
@@ -17,11 +17,7 @@ import {
   type DecoderLayerForwardOptions,
 } from './decoder-layer.js';
 import { EncoderLayer, type EncoderLayerForwardOptions } from './encoder-layer.js';
-import {
-  checkLayerSizes,
-  resolveLayerOptions,
-  type TransformerLayerOptions,
-} from './feed-forward.js';
+import { resolveLayerOptions, type TransformerLayerOptions } from './feed-forward.js';
 
 /** Options of {@link Encoder} and {@link Decoder}. */
 export interface StackOptions {
@@ -290,12 +286,12 @@ export class Transformer extends Module {
       ...layerOptions
     } = options;
     // Checked here so errors name Transformer's own options, not those of the parts it builds.
-    checkLayerSizes('Transformer', dModel, nHead);
-    resolveLayerOptions('Transformer', layerOptions);
+    expectHeads('Transformer', dModel, nHead);
+    const resolved = resolveLayerOptions('Transformer', layerOptions);
     expectPositiveInt('Transformer', 'numEncoderLayers', numEncoderLayers);
     expectPositiveInt('Transformer', 'numDecoderLayers', numDecoderLayers);
     this.dModel = dModel;
-    const eps = { eps: layerOptions.layerNormEps ?? 1e-5 };
+    const eps = { eps: resolved.layerNormEps };
     this.encoder = this.registerModule(
       'encoder',
       new Encoder(() => new EncoderLayer(dModel, nHead, layerOptions), numEncoderLayers, {
@@ -308,7 +304,7 @@ export class Transformer extends Module {
         norm: new LayerNorm(dModel, eps),
       }),
     );
-    const rng = layerOptions.rng ? { rng: layerOptions.rng } : {};
+    const rng = resolved.rng ? { rng: resolved.rng } : {};
     for (const p of this.parameters()) {
       if (p.ndim > 1) p.data.data.set(xavierUniform(p.shape as [number, number], rng).data.data);
     }
@@ -354,12 +350,6 @@ export class Transformer extends Module {
     const D: [string, number] = ['D', this.dModel];
     checkShapes(where, { src: [src, ['B', 'S', D]], tgt: [tgt, ['B', 'T', D]] });
     const { srcMask, srcKeyPaddingMask, ...decoderOptions } = options;
-    return asCaller(where, () => {
-      const memory = this.encode(src, {
-        ...(srcMask !== undefined ? { srcMask } : {}),
-        ...(srcKeyPaddingMask !== undefined ? { srcKeyPaddingMask } : {}),
-      });
-      return this.decode(tgt, memory, decoderOptions);
-    });
+    return asCaller(where, () => this.decode(tgt, this.encode(src, options), decoderOptions));
   }
 }

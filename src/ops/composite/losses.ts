@@ -2,8 +2,10 @@
  * Regression loss built from primitives.
  * @module
  */
+
 import type { Tensor } from '../../autograd/tensor.js';
 import { formatShape, ShapeError } from '../../errors.js';
+import { sameShape } from '../../ndarray/shape.js';
 import { expectTensor } from '../operands.js';
 import { sub } from '../primitive/elementwise.js';
 import { sum } from '../primitive/reduce.js';
@@ -25,7 +27,7 @@ export interface MseLossOptions {
 export function mseLoss(input: Tensor, target: Tensor, options: MseLossOptions = {}): Tensor {
   expectTensor('mseLoss', 'input', input);
   expectTensor('mseLoss', 'target', target);
-  if (formatShape(input.data.shape) !== formatShape(target.data.shape)) {
+  if (!sameShape(input.data.shape, target.data.shape)) {
     throw new ShapeError(
       `mseLoss: target has a different shape from input; expected ${formatShape(input.data.shape)}, got ${formatShape(target.data.shape)}`,
     );

@@ -4,7 +4,7 @@
  */
 import { Tensor } from '../../autograd/tensor.js';
 import { formatShape, ShapeError } from '../../errors.js';
-import { normalizeAxis } from '../../ndarray/shape.js';
+import { normalizeAxis, sameShape } from '../../ndarray/shape.js';
 import { expectTensor } from '../operands.js';
 import { concat, narrow, permute, reshape } from '../primitive/movement.js';
 
@@ -69,7 +69,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const first = expectTensor('stack', 'tensors[0]', tensors[0]);
   const axis = normalizeAxis('stack', dim, first.ndim + 1);
   tensors.forEach((t, i) => {
-    if (t instanceof Tensor && formatShape(t.data.shape) !== formatShape(first.data.shape)) {
+    if (t instanceof Tensor && !sameShape(t.data.shape, first.data.shape)) {
       throw new ShapeError(
         `stack: tensors[${i}] has a different shape from tensors[0]; tensors[0] ${formatShape(first.data.shape)}, tensors[${i}] ${formatShape(t.data.shape)}`,
       );

@@ -4,12 +4,14 @@
  * (logSoftmax, a one-hot product and a sum; kept in the tests as the oracle) for that reason.
  * @module
  */
+
 import { record } from '../../autograd/record.js';
 import { Tensor } from '../../autograd/tensor.js';
 import { formatShape, ShapeError } from '../../errors.js';
 import { crossEntropyBackward, crossEntropyRows } from '../../ndarray/cross-entropy.js';
 import { reshape } from '../../ndarray/movement.js';
 import { allocate, contiguous, wrap } from '../../ndarray/ndarray.js';
+import { sameShape } from '../../ndarray/shape.js';
 import { tensor } from '../creation.js';
 import { expectTensor, toIndices } from '../operands.js';
 
@@ -68,7 +70,7 @@ export function crossEntropy(
   const batchShape = shape.slice(0, -1);
   const targetTensor =
     targets instanceof Tensor ? targets : tensor(targets as never, { dtype: 'float64' });
-  if (formatShape(targetTensor.data.shape) !== formatShape(batchShape)) {
+  if (!sameShape(targetTensor.data.shape, batchShape)) {
     throw new ShapeError(
       `crossEntropy: targets must have the shape of logits without its last axis; expected ${formatShape(batchShape)}, got ${formatShape(targetTensor.data.shape)} (logits ${formatShape(shape)})`,
     );

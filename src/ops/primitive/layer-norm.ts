@@ -8,7 +8,7 @@ import { record } from '../../autograd/record.js';
 import type { Tensor } from '../../autograd/tensor.js';
 import { checkShapes, formatShape, ShapeError } from '../../errors.js';
 import { layerNormBackward, layerNorm as layerNormKernel } from '../../ndarray/layer-norm.js';
-import { sizeOf } from '../../ndarray/shape.js';
+import { sameShape, sizeOf } from '../../ndarray/shape.js';
 import { expectSameDtype, expectTensor } from '../operands.js';
 
 /**
@@ -33,7 +33,7 @@ export function layerNorm(
   expectTensor('layerNorm', 'x', x);
   const pattern = normalizedShape.map((s, i) => [`N${i}`, s] as const);
   const trailing = x.data.shape.slice(x.ndim - normalizedShape.length);
-  if (x.ndim < normalizedShape.length || formatShape(trailing) !== formatShape(normalizedShape)) {
+  if (x.ndim < normalizedShape.length || !sameShape(trailing, normalizedShape)) {
     throw new ShapeError(
       `layerNorm: x does not end in normalizedShape; expected (..., ${normalizedShape.join(', ')}), got ${formatShape(x.data.shape)}`,
     );

@@ -8,7 +8,13 @@ import { record } from '../../autograd/record.js';
 import type { Tensor } from '../../autograd/tensor.js';
 import { formatShape, ShapeError } from '../../errors.js';
 import * as nd from '../../ndarray/movement.js';
-import { broadcastShapes, checkSize, normalizeAxis, sizeOf } from '../../ndarray/shape.js';
+import {
+  broadcastShapes,
+  checkSize,
+  normalizeAxis,
+  sameShape,
+  sizeOf,
+} from '../../ndarray/shape.js';
 import { expectSameDtype, expectTensor } from '../operands.js';
 
 /**
@@ -85,7 +91,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
       : checkSize('expand', `shape[${d}]`, s),
   );
   const result = broadcastShapes('expand', x.data.shape, target);
-  if (formatShape(result) !== formatShape(target)) {
+  if (!sameShape(result, target)) {
     throw new ShapeError(
       `expand: ${formatShape(x.data.shape)} cannot be expanded to ${formatShape(target)}`,
     );
