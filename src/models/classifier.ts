@@ -7,16 +7,15 @@ import type { Rng } from '../ndarray/random.js';
 import type { KeyPaddingMask } from '../nn/attention/masks.js';
 import { expectPositiveInt } from '../nn/checks.js';
 import type { Embedding, Ids } from '../nn/embedding.js';
-import { LayerNorm } from '../nn/layer-norm.js';
 import { Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
 import { PositionalEncoding } from '../nn/positional-encoding.js';
-import { EncoderLayer } from '../nn/transformer/encoder-layer.js';
-import { Encoder } from '../nn/transformer/stacks.js';
+import type { Encoder } from '../nn/transformer/stacks.js';
 import { tensor } from '../ops/creation.js';
 import { div, mul } from '../ops/primitive/elementwise.js';
 import { sum } from '../ops/primitive/reduce.js';
 import { checkModelSizes, checkPaddingMask, checkTokenIds } from './checks.js';
+import { preLnEncoder } from './pre-ln-encoder.js';
 import { embedTokens, transformerEmbedding } from './token-embedding.js';
 
 /** Options of {@link TransformerClassifier}. */
@@ -90,17 +89,9 @@ export class TransformerClassifier extends Module {
       'positions',
       new PositionalEncoding(dModel, { maxLen, dropout, ...r }),
     );
-    const layer = () =>
-      new EncoderLayer(dModel, nHead, {
-        dimFeedforward,
-        dropout,
-        activation: 'gelu',
-        normFirst: true,
-        ...r,
-      });
     this.encoder = this.registerModule(
       'encoder',
-      new Encoder(layer, numLayers, { norm: new LayerNorm(dModel) }),
+      preLnEncoder(dModel, nHead, numLayers, { dimFeedforward, dropout, ...r }),
     );
     this.head = this.registerModule('head', new Linear(dModel, numClasses, r));
   }

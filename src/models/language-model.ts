@@ -9,15 +9,14 @@ import type { AttentionCache } from '../nn/attention/attention-cache.js';
 import type { KeyPaddingMask } from '../nn/attention/masks.js';
 import { expectPositiveInt } from '../nn/checks.js';
 import type { Embedding, Ids } from '../nn/embedding.js';
-import { LayerNorm } from '../nn/layer-norm.js';
 import { LearnedPositionalEmbedding } from '../nn/learned-positional-embedding.js';
 import { Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
 import { PositionalEncoding } from '../nn/positional-encoding.js';
-import { EncoderLayer } from '../nn/transformer/encoder-layer.js';
-import { Encoder } from '../nn/transformer/stacks.js';
+import type { Encoder } from '../nn/transformer/stacks.js';
 import { narrow, reshape } from '../ops/primitive/movement.js';
 import { checkModelSizes, checkPaddingMask, checkTokenIds, expectOneOf } from './checks.js';
+import { preLnEncoder } from './pre-ln-encoder.js';
 import { embedTokens, transformerEmbedding } from './token-embedding.js';
 
 /** Options of {@link TransformerLanguageModel}. */
@@ -136,18 +135,10 @@ export class TransformerLanguageModel extends Module {
         ? new LearnedPositionalEmbedding(maxLen, dModel, r)
         : new PositionalEncoding(dModel, { maxLen, dropout, ...r }),
     );
-    const layer = () =>
-      new EncoderLayer(dModel, nHead, {
-        dimFeedforward,
-        dropout,
-        activation: 'gelu',
-        normFirst: true,
-        ...r,
-      });
     // PyTorch's key for the stack here is ours to choose; 'decoder' says what it does.
     this.decoderStack = this.registerModule(
       'decoder',
-      new Encoder(layer, numLayers, { norm: new LayerNorm(dModel) }),
+      preLnEncoder(dModel, nHead, numLayers, { dimFeedforward, dropout, ...r }),
     );
     this.head = this.registerModule('head', new Linear(dModel, vocabSize, r));
   }
