@@ -2,14 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import * as sg from '../src/index.js';
 import { checkShapes, ShapeError, tensor, zeros } from '../src/index.js';
+import { thrown } from './helpers/expect-error.js';
 
 function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return `${(error as Error).name}: ${(error as Error).message}`;
-  }
-  throw new Error('expected a throw');
+  const error = thrown(fn);
+  return `${error.name}: ${error.message}`;
 }
 
 describe('shape errors', () => {

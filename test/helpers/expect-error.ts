@@ -9,7 +9,8 @@ export type ErrorKind = { name: string };
 /** `[label, call, error class (null: not pinned yet), message (RegExp: wording still open)]` */
 export type ErrorCase = [string, () => unknown, ErrorKind | null, string | RegExp];
 
-function thrown(fn: () => unknown): Error {
+/** The error `fn` throws; fails the test when it returns instead. */
+export function thrown(fn: () => unknown): Error {
   try {
     fn();
   } catch (error) {

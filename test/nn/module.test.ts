@@ -33,6 +33,7 @@ import {
   zeros,
 } from '../../src/index.js';
 import { flat } from '../helpers/assert-close.js';
+import { expectError } from '../helpers/expect-error.js';
 
 /** Every kind of state, registered interleaved so that only a correct ordering passes. */
 class Probe extends Module {
@@ -65,24 +66,6 @@ const registerMethod = {
   buffer: 'registerBuffer',
   module: 'registerModule',
 } as const;
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to throw, but it returned');
-}
-
-/** The error's class and message together, so one diff shows both. */
-function expectError(fn: () => unknown, kind: { name: string }, message: string): void {
-  const error = thrown(fn);
-  expect({ kind: error.constructor.name, message: error.message }).toEqual({
-    kind: kind.name,
-    message,
-  });
-}
 
 /** A deep copy of every state-dict value (stateDict() shares storage with the module). */
 function snapshot(module: Module): Record<string, { shape: number[]; data: number[] }> {
