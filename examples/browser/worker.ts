@@ -83,7 +83,6 @@ const {
   en,
   fr,
   train,
-  model,
   step: trainStep,
   translate: bestTokens,
   alignment,
@@ -108,7 +107,6 @@ function trainChunk(): void {
     });
   }
   if (losses.length < TOTAL_STEPS) setTimeout(guarded(trainChunk), 0);
-  else model.eval();
 }
 
 function translate({ id, sentence }: TranslateRequest): TranslationMessage {
@@ -149,6 +147,6 @@ scope.postMessage({
   type: 'ready',
   totalSteps: TOTAL_STEPS,
   trainingPairs: train.length,
-  englishWords: en.tokens.slice(4), // after <pad> <bos> <eos> <unk>
+  englishWords: en.tokens.filter((_, id) => !en.isSpecial(id)),
 });
 setTimeout(guarded(trainChunk), 0);
