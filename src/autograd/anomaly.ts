@@ -55,7 +55,8 @@ export class AnomalyError extends Error {
 /** The first NaN or infinity in `a` and its index, or null. */
 function firstNonFinite(a: NDArray): { value: number; index: number[] } | null {
   const x = contiguous(a);
-  for (let i = 0; i < x.size; i++) {
+  const n = x.size;
+  for (let i = 0; i < n; i++) {
     const v = x.data[x.offset + i] as number;
     if (!Number.isFinite(v)) return { value: v, index: unravel(i, x.shape) };
   }

@@ -83,14 +83,15 @@ export function maxAxis(
 /** The maximum of all elements (NaN if any is NaN) and how many elements equal it. */
 export function maxAll(a: NDArray): { value: number; ties: number } {
   const x = contiguous(a);
+  const n = x.size; // ndarray's size is a getter that multiplies the shape out
   let value = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < x.size; i++) {
+  for (let i = 0; i < n; i++) {
     const v = x.data[x.offset + i] as number;
     if (v > value || Number.isNaN(v)) value = v;
     if (Number.isNaN(value)) break;
   }
   let ties = 0;
-  for (let i = 0; i < x.size; i++)
+  for (let i = 0; i < n; i++)
     if (Object.is(x.data[x.offset + i], value) || x.data[x.offset + i] === value) ties++;
   return { value, ties };
 }
@@ -99,7 +100,8 @@ export function maxAll(a: NDArray): { value: number; ties: number } {
 export function spreadToMaxima(grad: number, a: NDArray, value: number, ties: number): NDArray {
   const x = contiguous(a);
   const out = zerosND(x.shape, dtypeOf(x));
-  for (let i = 0; i < x.size; i++) {
+  const n = x.size;
+  for (let i = 0; i < n; i++) {
     const v = x.data[x.offset + i] as number;
     if (v === value || Object.is(v, value)) out.data[i] = grad / ties;
   }

@@ -74,14 +74,13 @@ export function clipGradNorm(
   let total = 0;
   for (const g of flats) {
     const values = g.data;
+    const n = g.size; // ndarray's size is a getter that multiplies the shape out
     if (normType === Number.POSITIVE_INFINITY) {
-      for (let i = 0; i < g.size; i++)
-        total = Math.max(total, Math.abs(values[g.offset + i] as number));
+      for (let i = 0; i < n; i++) total = Math.max(total, Math.abs(values[g.offset + i] as number));
     } else if (normType === 2) {
-      for (let i = 0; i < g.size; i++) total += (values[g.offset + i] as number) ** 2;
+      for (let i = 0; i < n; i++) total += (values[g.offset + i] as number) ** 2;
     } else {
-      for (let i = 0; i < g.size; i++)
-        total += Math.abs(values[g.offset + i] as number) ** normType;
+      for (let i = 0; i < n; i++) total += Math.abs(values[g.offset + i] as number) ** normType;
     }
   }
   if (normType !== Number.POSITIVE_INFINITY) total **= 1 / normType;
@@ -95,7 +94,8 @@ export function clipGradNorm(
   grads.forEach((g, k) => {
     const flat = flats[k] as NDArray;
     const values = flat.data;
-    for (let i = 0; i < flat.size; i++) {
+    const n = flat.size;
+    for (let i = 0; i < n; i++) {
       values[flat.offset + i] = (values[flat.offset + i] as number) * coefficient;
     }
     if (flat !== g) assignInto(g, flat);
